@@ -1,0 +1,9 @@
+import { json, readJson, route } from "@/lib/api/route";
+import { requireUser } from "@/lib/auth/current-user";
+import { markAttendance, markSchema } from "@/lib/attendance/marking";
+
+export const PATCH = route<{ sessionId: string; studentId: string }>(async (req, { sessionId, studentId }) => {
+  const user = await requireUser(req);
+  const input = await readJson(req, markSchema);
+  return json(markAttendance(user, sessionId, studentId, input));
+});

@@ -1,0 +1,13 @@
+import { json, route } from "@/lib/api/route";
+import { requireUser } from "@/lib/auth/current-user";
+import { currentCode, regenerateCode } from "@/lib/attendance/lifecycle";
+
+export const GET = route<{ sessionId: string }>(async (req, { sessionId }) => {
+  const user = await requireUser(req);
+  return json(currentCode(user, sessionId));
+});
+
+export const POST = route<{ sessionId: string }>(async (req, { sessionId }) => {
+  const user = await requireUser(req);
+  return json(regenerateCode(user, sessionId));
+});

@@ -1,0 +1,119 @@
+import { createHmac, timingSafeEqual } from "node:crypto";
+
+/**
+ * Rotating QR tokens and 6-digit codes (SPEC §3). Everything is derived from
+ * the session's secret, epoch, anchor and the server clock, so a restart
+ * changes nothing and no per-window state is stored.
+ */
+export type CodeSource = {
+  id: string;
+  secret: string;
+  codeEpoch: number;
+  codeAnchorAt: number;
+  rotationSeconds: number;
+  codeRotationSeconds: number;
+};
+
+export type CodeSnapshot = {
+  sessionId: string;
+  token: string;
+  url: string;
+  code: string;
+  expiresAt: string;
+  codeExpiresAt: string | null;
+  serverTime: string;
+};
+
+const MAC_BYTES = 12; // 96 bits: unforgeable, and short enough for a small QR code.
+
+function mac(secret: string, message: string): Buffer {
+  return createHmac("sha256", secret).update(message).digest();
+}
+
+function window(anchor: number, periodMs: number, t: number): number {
+  return Math.floor((t - anchor) / periodMs);
+}
+
+export function tokenWindow(s: CodeSource, t: number): number {
+  return window(s.codeAnchorAt, s.rotationSeconds * 1000, t);
+}
+
+export function codeWindow(s: CodeSource, t: number): number {
+  return s.codeRotationSeconds === 0 ? 0 : window(s.codeAnchorAt, s.codeRotationSeconds * 1000, t);
+}
+
+export function tokenFor(s: CodeSource, w: number): string {
+  const body = `${s.id}.${s.codeEpoch}.${w}`;
+  return `${body}.${mac(s.secret, `qr:${body}`).subarray(0, MAC_BYTES).toString("base64url")}`;
+}
+
+export function codeFor(s: CodeSource, w: number): string {
+  const n = mac(s.secret, `code:${s.codeEpoch}.${w}`).readUInt32BE(0) % 1_000_000;
+  return n.toString().padStart(6, "0");
+}
+
+export type ParsedToken = { sessionId: string; epoch: number; window: number; mac: string };
+
+const TOKEN_RE = /^([0-9A-Za-z]{1,64})\.(\d{1,9})\.(-?\d{1,15})\.([A-Za-z0-9_-]{16})$/;
+
+export function parseToken(token: string): ParsedToken | null {
+  const m = TOKEN_RE.exec(token);
+  if (!m) return null;
+  return { sessionId: m[1], epoch: Number(m[2]), window: Number(m[3]), mac: m[4] };
+}
+
+export type TokenVerdict = "valid" | "expired" | "forged";
+
+/** Valid in its own window and the one before it; anything older or from an earlier epoch is expired. */
+export function verifyToken(s: CodeSource, p: ParsedToken, t: number): TokenVerdict {
+  const expected = mac(s.secret, `qr:${p.sessionId}.${p.epoch}.${p.window}`).subarray(0, MAC_BYTES);
+  const given = Buffer.from(p.mac, "base64url");
+  if (p.sessionId !== s.id || given.length !== expected.length || !timingSafeEqual(given, expected)) return "forged";
+  if (p.epoch !== s.codeEpoch) return p.epoch < s.codeEpoch ? "expired" : "forged";
+  const current = tokenWindow(s, t);
+  if (p.window > current) return "forged";
+  return current - p.window <= 1 ? "valid" : "expired";
+}
+
+export type CodeVerdict = "valid" | "expired" | null;
+
+/** How many windows back a typed code is still recognised, only to say "expired" instead of "not found". */
+const EXPIRED_LOOKBACK = 4;
+
+export function matchCode(s: CodeSource, code: string, t: number): CodeVerdict {
+  const current = codeWindow(s, t);
+  if (codeFor(s, current) === code) return "valid";
+  if (s.codeRotationSeconds === 0) return null;
+  if (codeFor(s, current - 1) === code) return "valid";
+  for (let w = current - 2; w >= current - EXPIRED_LOOKBACK; w--) if (codeFor(s, w) === code) return "expired";
+  return null;
+}
+
+export function joinUrl(appUrl: string, token: string): string {
+  return `${appUrl}/join?t=${encodeURIComponent(token)}`;
+}
+
+export function snapshot(s: CodeSource, appUrl: string, t: number): CodeSnapshot {
+  const tw = tokenWindow(s, t);
+  const token = tokenFor(s, tw);
+  const expiresAt = s.codeAnchorAt + (tw + 1) * s.rotationSeconds * 1000;
+  const cw = codeWindow(s, t);
+  const codeExpiresAt = s.codeRotationSeconds === 0 ? null : s.codeAnchorAt + (cw + 1) * s.codeRotationSeconds * 1000;
+  return {
+    sessionId: s.id,
+    token,
+    url: joinUrl(appUrl, token),
+    code: codeFor(s, cw),
+    expiresAt: new Date(expiresAt).toISOString(),
+    codeExpiresAt: codeExpiresAt === null ? null : new Date(codeExpiresAt).toISOString(),
+    serverTime: new Date(t).toISOString(),
+  };
+}
+
+/** When the projector next needs a new token or code. */
+export function nextChangeAt(s: CodeSource, t: number): number {
+  const tokenEnd = s.codeAnchorAt + (tokenWindow(s, t) + 1) * s.rotationSeconds * 1000;
+  if (s.codeRotationSeconds === 0) return tokenEnd;
+  const codeEnd = s.codeAnchorAt + (codeWindow(s, t) + 1) * s.codeRotationSeconds * 1000;
+  return Math.min(tokenEnd, codeEnd);
+}

@@ -1,0 +1,32 @@
+import { decode, encode } from "next-auth/jwt";
+import { getEnv } from "../env";
+import type { UserKind } from "../db/schema";
+
+/** Same lifetime as the browser session. */
+export const TOKEN_MAX_AGE_SECONDS = 30 * 24 * 60 * 60;
+
+export type TokenClaims = { sub: string; kind: UserKind; name: string; email: string };
+
+/**
+ * Bearer tokens are next-auth JWTs encrypted with AUTH_SECRET, so the cookie and
+ * the bearer token are checked by one code path and survive restarts alike.
+ */
+export async function issueToken(user: { id: string; kind: UserKind; name: string; email: string }) {
+  const token = await encode({
+    token: { sub: user.id, id: user.id, kind: user.kind, name: user.name, email: user.email },
+    secret: getEnv().AUTH_SECRET,
+    maxAge: TOKEN_MAX_AGE_SECONDS,
+  });
+  return { token, expiresAt: new Date(Date.now() + TOKEN_MAX_AGE_SECONDS * 1000).toISOString() };
+}
+
+export async function readToken(token: string): Promise<TokenClaims | null> {
+  if (!token || token.length > 4096) return null;
+  try {
+    const claims = await decode({ token, secret: getEnv().AUTH_SECRET });
+    if (!claims || typeof claims.sub !== "string") return null;
+    return claims as unknown as TokenClaims;
+  } catch {
+    return null;
+  }
+}

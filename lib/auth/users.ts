@@ -1,0 +1,76 @@
+import { eq } from "drizzle-orm";
+import { z } from "zod";
+import { AppError } from "../api/errors";
+import { now } from "../clock";
+import { getDb } from "../db/client";
+import { users, type User, type UserKind } from "../db/schema";
+import { getEnv } from "../env";
+import { newId } from "../ids";
+import { assertLoginAllowed, recordLoginFailure, recordLoginSuccess } from "./login-limits";
+import { dummyPasswordHash, hashPassword, verifyPassword } from "./password";
+
+export type PublicUser = { id: string; name: string; email: string; kind: UserKind };
+
+export const emailSchema = z.string().trim().max(254).pipe(z.email({ message: "Enter a valid e-mail address." }));
+
+export const registerSchema = z.object({
+  name: z.string().trim().min(1, "Enter your name.").max(100),
+  email: emailSchema,
+  password: z.string().min(8, "Use at least 8 characters.").max(200),
+  kind: z.enum(["teacher", "student"]).default("student"),
+});
+
+export const credentialsSchema = z.object({
+  email: emailSchema,
+  password: z.string().min(1).max(200),
+});
+
+export function toPublicUser(u: Pick<User, "id" | "name" | "email" | "kind">): PublicUser {
+  return { id: u.id, name: u.name, email: u.email, kind: u.kind };
+}
+
+export const emailKey = (email: string) => email.trim().toLowerCase();
+
+export async function registerUser(input: z.infer<typeof registerSchema>): Promise<PublicUser> {
+  if (input.kind === "teacher" && !getEnv().ALLOW_TEACHER_SIGNUP) {
+    throw new AppError("forbidden", "Teacher sign-up is turned off on this server. Ask an administrator.");
+  }
+  const db = getDb();
+  const key = emailKey(input.email);
+  if (db.select({ id: users.id }).from(users).where(eq(users.emailKey, key)).get()) {
+    throw new AppError("email_taken");
+  }
+  const passwordHash = await hashPassword(input.password);
+  const user = { id: newId(), name: input.name, email: input.email.trim(), emailKey: key, passwordHash, kind: input.kind, createdAt: now() };
+  try {
+    db.insert(users).values(user).run();
+  } catch (e) {
+    // Two sign-ups racing for one address: the unique index decides.
+    if (String((e as Error).message).includes("UNIQUE")) throw new AppError("email_taken");
+    throw e;
+  }
+  return toPublicUser(user);
+}
+
+/** Checks an e-mail and password under the sign-in rate limits. */
+export async function verifyCredentials(email: string, password: string, ip: string): Promise<PublicUser> {
+  const key = emailKey(email);
+  await assertLoginAllowed(key, ip);
+  const user = getDb().select().from(users).where(eq(users.emailKey, key)).get();
+  const ok = await verifyPassword(password, user?.passwordHash ?? (await dummyPasswordHash()));
+  if (!user || !ok) {
+    await recordLoginFailure(key, ip);
+    throw new AppError("invalid_credentials");
+  }
+  await recordLoginSuccess(key);
+  return toPublicUser(user);
+}
+
+export function findUser(id: string): PublicUser | null {
+  const u = getDb()
+    .select({ id: users.id, name: users.name, email: users.email, kind: users.kind })
+    .from(users)
+    .where(eq(users.id, id))
+    .get();
+  return u ?? null;
+}

@@ -1,0 +1,165 @@
+import { sql } from "drizzle-orm";
+import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
+
+// Times are integer milliseconds since the epoch (server clock).
+
+export const users = sqliteTable(
+  "users",
+  {
+    id: text("id").primaryKey(),
+    name: text("name").notNull(),
+    email: text("email").notNull(),
+    // Lower-cased copy: e-mail is unique case-insensitively (SPEC §2).
+    emailKey: text("email_key").notNull(),
+    passwordHash: text("password_hash").notNull(),
+    kind: text("kind", { enum: ["teacher", "student"] }).notNull(),
+    createdAt: integer("created_at").notNull(),
+  },
+  (t) => [uniqueIndex("users_email_key_unique").on(t.emailKey)],
+);
+
+export const courses = sqliteTable(
+  "courses",
+  {
+    id: text("id").primaryKey(),
+    name: text("name").notNull(),
+    code: text("code"),
+    term: text("term"),
+    enrollCode: text("enroll_code").notNull(),
+    autoApprove: integer("auto_approve", { mode: "boolean" }).notNull().default(true),
+    lateAfterMinutes: integer("late_after_minutes").notNull().default(10),
+    closeAfterMinutes: integer("close_after_minutes"),
+    rotationSeconds: integer("rotation_seconds").notNull().default(10),
+    codeRotationSeconds: integer("code_rotation_seconds").notNull().default(30),
+    ownerId: text("owner_id")
+      .notNull()
+      .references(() => users.id),
+    createdAt: integer("created_at").notNull(),
+  },
+  (t) => [uniqueIndex("courses_enroll_code_unique").on(t.enrollCode)],
+);
+
+export const courseStaff = sqliteTable(
+  "course_staff",
+  {
+    courseId: text("course_id")
+      .notNull()
+      .references(() => courses.id, { onDelete: "cascade" }),
+    userId: text("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    role: text("role", { enum: ["owner", "ta"] }).notNull(),
+    createdAt: integer("created_at").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.courseId, t.userId] }), index("course_staff_user_idx").on(t.userId)],
+);
+
+export const enrollments = sqliteTable(
+  "enrollments",
+  {
+    courseId: text("course_id")
+      .notNull()
+      .references(() => courses.id, { onDelete: "cascade" }),
+    studentId: text("student_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    status: text("status", { enum: ["pending", "approved", "rejected", "dropped"] }).notNull(),
+    createdAt: integer("created_at").notNull(),
+    updatedAt: integer("updated_at").notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.courseId, t.studentId] }),
+    index("enrollments_student_idx").on(t.studentId),
+  ],
+);
+
+export const sessions = sqliteTable(
+  "sessions",
+  {
+    id: text("id").primaryKey(),
+    courseId: text("course_id")
+      .notNull()
+      .references(() => courses.id, { onDelete: "cascade" }),
+    title: text("title").notNull(),
+    status: text("status", { enum: ["active", "ended"] }).notNull(),
+    startedAt: integer("started_at").notNull(),
+    endedAt: integer("ended_at"),
+    lateAfterMinutes: integer("late_after_minutes").notNull(),
+    closeAfterMinutes: integer("close_after_minutes"),
+    rotationSeconds: integer("rotation_seconds").notNull(),
+    codeRotationSeconds: integer("code_rotation_seconds").notNull(),
+    // Per-session HMAC key for QR tokens and 6-digit codes; never leaves the server.
+    secret: text("secret").notNull(),
+    // Regeneration bumps the epoch and re-anchors the windows, which kills
+    // every earlier token and code at once.
+    codeEpoch: integer("code_epoch").notNull().default(0),
+    codeAnchorAt: integer("code_anchor_at").notNull(),
+    startedBy: text("started_by").references(() => users.id),
+    endedBy: text("ended_by").references(() => users.id),
+  },
+  (t) => [
+    index("sessions_course_idx").on(t.courseId, t.startedAt),
+    // At most one active session per course, enforced by the database.
+    uniqueIndex("sessions_one_active_per_course").on(t.courseId).where(sql`status = 'active'`),
+    index("sessions_active_idx").on(t.status),
+  ],
+);
+
+export const attendanceRecords = sqliteTable(
+  "attendance_records",
+  {
+    sessionId: text("session_id")
+      .notNull()
+      .references(() => sessions.id, { onDelete: "cascade" }),
+    studentId: text("student_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    status: text("status", { enum: ["present", "late", "absent", "excused"] }).notNull(),
+    method: text("method", { enum: ["qr", "code", "manual", "auto"] }).notNull(),
+    checkedInAt: integer("checked_in_at"),
+    lateMinutes: integer("late_minutes"),
+    markedBy: text("marked_by").references(() => users.id),
+    note: text("note"),
+    deviceId: text("device_id"),
+    ip: text("ip"),
+    userAgent: text("user_agent"),
+    flagged: integer("flagged", { mode: "boolean" }).notNull().default(false),
+    createdAt: integer("created_at").notNull(),
+    updatedAt: integer("updated_at").notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.sessionId, t.studentId] }),
+    index("attendance_device_idx").on(t.sessionId, t.deviceId),
+    index("attendance_student_idx").on(t.studentId),
+  ],
+);
+
+export const auditEvents = sqliteTable(
+  "audit_events",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    at: integer("at").notNull(),
+    actorId: text("actor_id"),
+    entity: text("entity", { enum: ["record", "session", "enrollment", "course"] }).notNull(),
+    action: text("action").notNull(),
+    sessionId: text("session_id"),
+    courseId: text("course_id"),
+    subjectId: text("subject_id"),
+    fromValue: text("from_value"),
+    toValue: text("to_value"),
+  },
+  (t) => [index("audit_session_idx").on(t.sessionId, t.action), index("audit_course_idx").on(t.courseId)],
+);
+
+
+export type User = typeof users.$inferSelect;
+export type Course = typeof courses.$inferSelect;
+export type Enrollment = typeof enrollments.$inferSelect;
+export type Session = typeof sessions.$inferSelect;
+export type AttendanceRecord = typeof attendanceRecords.$inferSelect;
+export type AuditEvent = typeof auditEvents.$inferSelect;
+export type UserKind = User["kind"];
+export type StaffRole = "owner" | "ta";
+export type EnrollmentStatus = Enrollment["status"];
+export type AttendanceStatus = AttendanceRecord["status"];
+export type AttendanceMethod = AttendanceRecord["method"];

@@ -1,0 +1,67 @@
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import { z } from "zod";
+import { processSingleton } from "./global";
+
+const bool = z
+  .enum(["true", "false", "1", "0", "yes", "no"], { message: "must be true or false" })
+  .transform((v) => v === "true" || v === "1" || v === "yes");
+
+const schema = z.object({
+  DATABASE_PATH: z.string().min(1).default("./data/rollcall.db"),
+  PORT: z.coerce.number({ message: "must be a port number" }).int().min(0).max(65535).default(3000),
+  APP_URL: z
+    .url({ message: "must be an absolute http(s) URL, e.g. http://192.168.1.20:3000" })
+    .refine((u) => /^https?:\/\//.test(u), "must start with http:// or https://")
+    .optional(),
+  AUTH_SECRET: z.string().min(32, "must be at least 32 characters").optional(),
+  ALLOW_TEACHER_SIGNUP: bool.default(true),
+});
+
+export type Env = {
+  DATABASE_PATH: string;
+  PORT: number;
+  APP_URL: string;
+  AUTH_SECRET: string;
+  ALLOW_TEACHER_SIGNUP: boolean;
+};
+
+export class EnvError extends Error {}
+
+/**
+ * Reads and validates the settings once per process. A missing AUTH_SECRET is
+ * generated and kept beside the database so sign-ins survive restarts.
+ */
+export function loadEnv(source: NodeJS.ProcessEnv = process.env): Env {
+  const parsed = schema.safeParse(source);
+  if (!parsed.success) {
+    const first = parsed.error.issues[0];
+    throw new EnvError(`Invalid setting ${String(first.path[0])}: ${first.message}`);
+  }
+  const v = parsed.data;
+  const databasePath = path.resolve(v.DATABASE_PATH);
+  return {
+    DATABASE_PATH: databasePath,
+    PORT: v.PORT,
+    APP_URL: (v.APP_URL ?? `http://localhost:${v.PORT}`).replace(/\/+$/, ""),
+    AUTH_SECRET: v.AUTH_SECRET ?? persistedSecret(path.dirname(databasePath)),
+    ALLOW_TEACHER_SIGNUP: v.ALLOW_TEACHER_SIGNUP,
+  };
+}
+
+function persistedSecret(dir: string): string {
+  const file = path.join(dir, "auth-secret");
+  if (existsSync(file)) {
+    const s = readFileSync(file, "utf8").trim();
+    if (s.length >= 32) return s;
+  }
+  mkdirSync(dir, { recursive: true });
+  const secret = crypto.getRandomValues(new Uint8Array(32));
+  const value = Buffer.from(secret).toString("base64url");
+  writeFileSync(file, value + "\n", { mode: 0o600 });
+  return value;
+}
+
+export function getEnv(): Env {
+  return processSingleton(`env:${process.env.DATABASE_PATH ?? ""}`, () => loadEnv());
+}

@@ -1,0 +1,59 @@
+import { spawnSync } from "node:child_process";
+import { existsSync } from "node:fs";
+import path from "node:path";
+import { getDb } from "@/lib/db/client";
+import { describeDemo, seedDemo } from "@/lib/db/seed";
+import { EnvError, getEnv } from "@/lib/env";
+import { lanAddresses, selfSignedCertificate } from "./https";
+import { startServer } from "./index";
+
+process.env.NEXT_TELEMETRY_DISABLED ??= "1";
+const args = new Set(process.argv.slice(2));
+const dev = args.has("--dev");
+const useHttps = args.has("--https") || process.env.HTTPS === "true";
+
+async function main() {
+  let env;
+  try {
+    env = getEnv();
+  } catch (e) {
+    if (e instanceof EnvError) {
+      console.error(`rollcall: ${e.message}`);
+      process.exit(1);
+    }
+    throw e;
+  }
+  const distDir = process.env.NEXT_DIST_DIR || ".next";
+  if (!dev && !existsSync(path.join(distDir, "BUILD_ID"))) {
+    console.log("rollcall: no production build yet; running `next build` (a minute or two, once)…");
+    const r = spawnSync(process.execPath, [require.resolve("next/dist/bin/next"), "build"], { stdio: "inherit", env: process.env });
+    if (r.status !== 0) process.exit(r.status ?? 1);
+  }
+  const summary = await seedDemo(getDb());
+  if (summary) console.log(describeDemo(summary));
+
+  const https = useHttps ? await selfSignedCertificate(path.dirname(env.DATABASE_PATH)) : undefined;
+  const server = await startServer({ dev, https });
+  const scheme = https ? "https" : "http";
+  console.log(`Rollcall is running at ${scheme}://localhost:${server.port}`);
+  for (const ip of lanAddresses()) console.log(`  on your network: ${scheme}://${ip}:${server.port}`);
+  console.log(`  QR codes point to APP_URL=${env.APP_URL}`);
+  if (https) console.log(`  self-signed certificate: ${https.file}`);
+
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    console.log(`rollcall: ${signal}, shutting down…`);
+    const force = setTimeout(() => process.exit(1), 10_000);
+    force.unref();
+    server.close().then(() => process.exit(0));
+  };
+  process.on("SIGTERM", () => stop("SIGTERM"));
+  process.on("SIGINT", () => stop("SIGINT"));
+}
+
+main().catch((err) => {
+  console.error("rollcall: failed to start:", err instanceof Error ? err.message : err);
+  process.exit(1);
+});
