@@ -14,6 +14,8 @@ export type StartOptions = {
   hostname?: string;
   https?: { key: string; cert: string };
   quiet?: boolean;
+  /** Test and benchmark servers answer a few extra paths of their own before Next sees the request. */
+  intercept?: (req: IncomingMessage, res: ServerResponse) => boolean;
 };
 
 export type RunningServer = { url: string; port: number; close: () => Promise<void> };
@@ -31,6 +33,7 @@ export async function startServer(opts: StartOptions = {}): Promise<RunningServe
   await app.prepare();
   const handle = app.getRequestHandler();
   const onRequest = (req: IncomingMessage, res: ServerResponse) => {
+    if (opts.intercept?.(req, res)) return;
     handle(req, res).catch((err) => {
       console.error("[rollcall] request failed", err);
       if (!res.headersSent) res.writeHead(500).end();

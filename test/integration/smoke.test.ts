@@ -1,0 +1,22 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { registerAndLogin, emitAck } from "../api";
+import { startTestServer, type TestServer } from "../server";
+
+let server: TestServer;
+beforeAll(async () => {
+  server = await startTestServer();
+});
+afterAll(() => server.close());
+
+describe("test server", () => {
+  it("serves health, a registered account and an authenticated socket", async () => {
+    const res = await fetch(server.url + "/api/health");
+    expect(await res.json()).toMatchObject({ ok: true, db: "ok" });
+    const t = await registerAndLogin(server.url, "teacher");
+    const me = await t.client.get("/api/me");
+    expect(me.body.user.email).toBe(t.email);
+    const s = await server.socket({ token: t.token });
+    const reply = await emitAck(s, "session:watch", { sessionId: "nope" });
+    expect(reply).toMatchObject({ ok: false, error: { code: "not_found" } });
+  });
+});

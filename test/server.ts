@@ -1,0 +1,128 @@
+import { readdirSync, statSync } from "node:fs";
+import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+import path from "node:path";
+import { io as connect, type Socket } from "socket.io-client";
+import { closeDb, getDb } from "@/lib/db/client";
+import type { ClientToServerEvents, ServerToClientEvents } from "@/lib/realtime/events";
+import { setIo } from "@/lib/realtime/io";
+import { stopAllRotations } from "@/lib/realtime/rotation";
+import { attachSocketServer } from "@/server/socket";
+
+/**
+ * A real HTTP server for integration tests: the app's own route handlers
+ * (found under app/api like Next finds them) and the app's own Socket.IO
+ * server on one port, over a real SQLite file. Only Next's page rendering is
+ * left out; the Playwright suite covers that against the production server.
+ */
+type Handler = (req: Request, ctx: { params: Promise<Record<string, string | string[]>> }) => Promise<Response>;
+type Route = { pattern: RegExp; names: string[]; file: string };
+
+const API_DIR = path.resolve(__dirname, "../app/api");
+
+function findRoutes(dir: string, segments: string[] = []): Route[] {
+  const out: Route[] = [];
+  for (const entry of readdirSync(dir)) {
+    const full = path.join(dir, entry);
+    if (statSync(full).isDirectory()) out.push(...findRoutes(full, [...segments, entry]));
+    else if (entry === "route.ts") {
+      const names: string[] = [];
+      const re = segments
+        .map((s) => {
+          const rest = /^\[\.\.\.(\w+)\]$/.exec(s);
+          if (rest) return names.push(rest[1]), "/(.+)";
+          const param = /^\[(\w+)\]$/.exec(s);
+          if (param) return names.push(param[1]), "/([^/]+)";
+          return `/${s}`;
+        })
+        .join("");
+      out.push({ pattern: new RegExp(`^/api${re}$`), names, file: full });
+    }
+  }
+  // Static segments before dynamic ones, as Next resolves them.
+  return out.sort((a, b) => a.names.length - b.names.length);
+}
+
+async function toRequest(req: IncomingMessage, base: string): Promise<Request> {
+  const chunks: Buffer[] = [];
+  for await (const c of req) chunks.push(c as Buffer);
+  const headers = new Headers();
+  for (const [k, v] of Object.entries(req.headers)) if (typeof v === "string") headers.set(k, v);
+  const hasBody = req.method !== "GET" && req.method !== "HEAD";
+  return new Request(new URL(req.url ?? "/", base), { method: req.method, headers, body: hasBody ? Buffer.concat(chunks) : undefined });
+}
+
+async function send(res: ServerResponse, response: Response) {
+  const headers: Record<string, string | string[]> = {};
+  response.headers.forEach((v, k) => {
+    if (k !== "set-cookie") headers[k] = v;
+  });
+  const cookies = response.headers.getSetCookie();
+  if (cookies.length) headers["set-cookie"] = cookies;
+  res.writeHead(response.status, headers);
+  res.end(Buffer.from(await response.arrayBuffer()));
+}
+
+export type TestServer = {
+  url: string;
+  close: () => Promise<void>;
+  socket: (auth?: { token?: string; cookie?: string; origin?: string }) => Promise<ClientSocket>;
+};
+
+export type ClientSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
+
+export async function startTestServer(): Promise<TestServer> {
+  getDb();
+  const routes = findRoutes(API_DIR);
+  const modules = new Map<string, Record<string, Handler>>();
+  let base = "";
+  const http = createServer(async (req, res) => {
+    try {
+      const url = new URL(req.url ?? "/", base);
+      for (const r of routes) {
+        const m = r.pattern.exec(url.pathname);
+        if (!m) continue;
+        if (!modules.has(r.file)) modules.set(r.file, (await import(r.file)) as Record<string, Handler>);
+        const handler = modules.get(r.file)![req.method ?? "GET"];
+        if (!handler) return send(res, new Response(null, { status: 405 }));
+        const params = Object.fromEntries(r.names.map((n, i) => [n, decodeURIComponent(m[i + 1])]));
+        return send(res, await handler(await toRequest(req, base), { params: Promise.resolve(params) }));
+      }
+      res.writeHead(404).end();
+    } catch (err) {
+      console.error(err);
+      res.writeHead(500).end(String(err));
+    }
+  });
+  const io = attachSocketServer(http, process.env.APP_URL!);
+  await new Promise<void>((resolve) => http.listen(0, "127.0.0.1", resolve));
+  base = `http://127.0.0.1:${(http.address() as AddressInfo).port}`;
+  const sockets: ClientSocket[] = [];
+
+  return {
+    url: base,
+    async socket(auth = {}) {
+      const s: ClientSocket = connect(base, {
+        path: "/socket.io",
+        transports: ["websocket"],
+        auth: auth.token ? { token: auth.token } : {},
+        extraHeaders: { ...(auth.cookie ? { cookie: auth.cookie } : {}), ...(auth.origin ? { origin: auth.origin } : {}) },
+        reconnection: false,
+        forceNew: true,
+      });
+      sockets.push(s);
+      await new Promise<void>((resolve, reject) => {
+        s.once("connect", () => resolve());
+        s.once("connect_error", (e) => reject(e));
+      });
+      return s;
+    },
+    async close() {
+      for (const s of sockets) s.disconnect();
+      stopAllRotations();
+      await new Promise<void>((resolve) => io.close(() => resolve()));
+      setIo(undefined);
+      closeDb();
+    },
+  };
+}

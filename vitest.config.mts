@@ -1,0 +1,16 @@
+import { fileURLToPath } from "node:url";
+import path from "node:path";
+import { defineConfig } from "vitest/config";
+
+export default defineConfig({
+  resolve: { alias: { "@": path.dirname(fileURLToPath(import.meta.url)) } },
+  test: {
+    environment: "node",
+    include: ["**/*.test.ts"],
+    exclude: ["node_modules/**", "e2e/**", ".next*/**", "bench/**"],
+    setupFiles: ["test/setup.ts"],
+    pool: "forks",
+    testTimeout: 30_000,
+    hookTimeout: 30_000,
+  },
+});
