@@ -29,11 +29,15 @@ export async function startServer(opts: StartOptions = {}): Promise<RunningServe
   process.env.AUTH_TRUST_HOST ??= "true";
 
   getDb(); // opens and migrates before the first request
+  const trustProxy = process.env.TRUST_PROXY === "true";
   const app = next({ dev: opts.dev ?? false, dir: process.cwd(), hostname: opts.hostname ?? "0.0.0.0", port: opts.port ?? env.PORT });
   await app.prepare();
   const handle = app.getRequestHandler();
   const onRequest = (req: IncomingMessage, res: ServerResponse) => {
     if (opts.intercept?.(req, res)) return;
+    // Rate limits key on the client address. A client-sent X-Forwarded-For is
+    // only believed behind a proxy the operator vouches for (TRUST_PROXY=true).
+    if (!trustProxy || !req.headers["x-forwarded-for"]) req.headers["x-forwarded-for"] = req.socket.remoteAddress ?? "unknown";
     handle(req, res).catch((err) => {
       console.error("[rollcall] request failed", err);
       if (!res.headersSent) res.writeHead(500).end();

@@ -14,9 +14,10 @@ import type { Server as HttpsServer } from "node:https";
 
 const idSchema = z.string().min(1).max(64);
 
+/** Same rule as HTTP requests in server/index.ts: X-Forwarded-For only behind a trusted proxy. */
 function requestIp(req: IncomingMessage): string {
   const fwd = req.headers["x-forwarded-for"];
-  if (typeof fwd === "string" && fwd) return fwd.split(",")[0].trim();
+  if (process.env.TRUST_PROXY === "true" && typeof fwd === "string" && fwd) return fwd.split(",")[0].trim();
   return req.socket.remoteAddress ?? "unknown";
 }
 
