@@ -7,6 +7,8 @@ import { auditEvents, courses, courseStaff, enrollments, sessions, users, type C
 import { getEnv } from "../env";
 import { newEnrollCode, newId } from "../ids";
 import type { PublicUser } from "../auth/users";
+import { invalidateCounts } from "../attendance/queries";
+import { emitEnrollment } from "../realtime/broadcast";
 import { courseAccess, isStaff, requireMember, requireStaff, type CourseRole } from "./access";
 
 export const courseSettingsSchema = {
@@ -174,11 +176,16 @@ export function enroll(user: PublicUser, code: string): EnrollResult {
       .run();
     tx.insert(auditEvents).values({ at: t, actorId: user.id, entity: "enrollment", action: "enroll", courseId: course.id, subjectId: user.id, fromValue: existing, toValue: status }).run();
   });
+  invalidateCounts();
+  const student = { id: user.id, name: user.name, email: user.email };
+  // Staff watching the course see requests (and auto-approved joins) arrive live.
+  emitEnrollment("requested", { courseId: course.id, courseName: course.name, student, studentId: user.id, status });
+  if (status === "approved") emitEnrollment("updated", { courseId: course.id, courseName: course.name, student, studentId: user.id, status });
   return { enrollment: { courseId: course.id, status }, created: true, course: info };
 }
 
 export function setEnrollmentStatus(actor: PublicUser, courseId: string, studentId: string, status: EnrollmentStatus) {
-  requireStaff(actor.id, courseId);
+  const access = requireStaff(actor.id, courseId);
   const db = getDb();
   const current = db
     .select()
@@ -191,5 +198,8 @@ export function setEnrollmentStatus(actor: PublicUser, courseId: string, student
     tx.update(enrollments).set({ status, updatedAt: t }).where(and(eq(enrollments.courseId, courseId), eq(enrollments.studentId, studentId))).run();
     tx.insert(auditEvents).values({ at: t, actorId: actor.id, entity: "enrollment", action: "status", courseId, subjectId: studentId, fromValue: current.status, toValue: status }).run();
   });
+  // Totals count approved students only.
+  invalidateCounts();
+  emitEnrollment("updated", { courseId, courseName: access.course.name, studentId, status });
   return { courseId, studentId, status, updatedAt: new Date(t).toISOString() };
 }
