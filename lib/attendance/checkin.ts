@@ -1,4 +1,4 @@
-import { eq } from "drizzle-orm";
+import { and, eq, gt } from "drizzle-orm";
 import { z } from "zod";
 import { AppError } from "../api/errors";
 import type { PublicUser } from "../auth/users";
@@ -8,7 +8,7 @@ import { sessions, type Course, type Session } from "../db/schema";
 import { courseAccess, isStaff } from "../courses/access";
 import { emitFlagged, emitMarked } from "../realtime/broadcast";
 import { matchCode, parseToken, verifyToken } from "./codes";
-import { assertCodeAttemptAllowed, recordCodeFailure } from "./limits";
+import { reserveCodeAttempt } from "./limits";
 import { countNewRecord, loadSession, recordDto } from "./queries";
 import type { CheckinResult, FlaggedDto, RecordDto } from "./types";
 
@@ -46,27 +46,27 @@ export async function checkIn(input: CheckinInput, ctx: CheckinContext): Promise
   const scannedAt = ctx.scannedAt ?? now();
   let resolved: Resolved;
   if (input.token !== undefined) {
-    resolved = resolveToken(input.token, scannedAt);
+    resolved = resolveToken(input.token, scannedAt, ctx.user.id);
   } else {
-    const who = { studentId: ctx.user.id, deviceId: ctx.deviceId, ip: ctx.ip };
-    await assertCodeAttemptAllowed(who);
+    const attempt = await reserveCodeAttempt({ studentId: ctx.user.id, deviceId: ctx.deviceId, ip: ctx.ip });
     try {
       resolved = resolveCode(String(input.code), ctx.user.id, scannedAt);
     } catch (e) {
-      if (e instanceof AppError && CODE_FAILURES.has(e.code)) await recordCodeFailure(who);
+      if (!(e instanceof AppError && CODE_FAILURES.has(e.code))) await attempt.release();
       throw e;
     }
+    await attempt.release();
   }
   return commitCheckin(resolved, ctx, scannedAt);
 }
 
 /** Validates a QR token without checking anyone in: used to hold a signed-out student's scan. */
-export function assertTokenLive(token: string, t: number): { sessionId: string; courseName: string } {
+export function assertTokenLive(token: string, t: number): { sessionId: string; courseName: string; courseCode: string | null } {
   const r = resolveToken(token, t);
-  return { sessionId: r.session.id, courseName: r.course.name };
+  return { sessionId: r.session.id, courseName: r.course.name, courseCode: r.course.code };
 }
 
-function resolveToken(token: string, t: number): Resolved {
+function resolveToken(token: string, t: number, studentId?: string): Resolved {
   const parsed = parseToken(token.trim());
   if (!parsed) throw new AppError("invalid_code", "This is not a Rollcall QR code.");
   let row: { session: Session; course: Course };
@@ -78,7 +78,9 @@ function resolveToken(token: string, t: number): Resolved {
   const verdict = verifyToken(row.session, parsed, t);
   if (verdict === "forged") throw new AppError("invalid_code", "This QR code is not valid.");
   if (row.session.status === "ended") throw new AppError("session_ended", endedMessage(row.course));
-  if (verdict === "expired") throw new AppError("code_expired");
+  // A genuine but stale QR from someone already checked in (a reopened tab, a
+  // second scan) answers with their record, as any repeat check-in does.
+  if (verdict === "expired" && !(studentId && hasRecord(row.session.id, studentId))) throw new AppError("code_expired");
   return { ...row, method: "qr" };
 }
 
@@ -94,6 +96,8 @@ function resolveCode(raw: string, studentId: string, t: number): Resolved {
     else if (v === "expired") expired = true;
   }
   if (valid.length === 0) {
+    const ended = endedSessionShowing(code, studentId, t);
+    if (ended) throw new AppError("session_ended", endedMessage(ended.course));
     if (expired) throw new AppError("code_expired", "That code has expired. Type the code that is on the screen now.");
     throw new AppError("code_not_found");
   }
@@ -107,8 +111,34 @@ function resolveCode(raw: string, studentId: string, t: number): Resolved {
   return { ...row, method: "code" };
 }
 
+function hasRecord(sessionId: string, studentId: string): boolean {
+  return stmts().existing.get(sessionId, studentId) !== undefined;
+}
+
 function activeSessions(): Session[] {
   return getDb().select().from(sessions).where(eq(sessions.status, "active")).all();
+}
+
+/** How long after an end a typed code still earns "ended" rather than "not found". */
+const ENDED_CODE_LOOKBACK_MS = 60 * 60_000;
+
+/**
+ * A student typing the code that was on the screen when the teacher ended the
+ * session should hear that it ended, as with the QR. Only for a course the
+ * student belongs to, so a guess learns nothing about other courses.
+ */
+function endedSessionShowing(code: string, studentId: string, t: number): { course: Course } | null {
+  const recent = getDb()
+    .select()
+    .from(sessions)
+    .where(and(eq(sessions.status, "ended"), gt(sessions.endedAt, t - ENDED_CODE_LOOKBACK_MS)))
+    .all();
+  for (const s of recent) {
+    if (s.endedAt === null || matchCode(s, code, s.endedAt) !== "valid") continue;
+    const access = courseAccess(studentId, s.courseId);
+    if (access && (access.role !== null || access.enrollmentStatus !== null)) return { course: access.course };
+  }
+  return null;
 }
 
 function endedMessage(course: Course): string {
@@ -168,7 +198,7 @@ function fromRaw(r: RawRecord, name: string): RecordDto {
 
 function commitCheckin({ session, course, method }: Resolved, ctx: CheckinContext, scannedAt: number): CheckinOutcome {
   const { user } = ctx;
-  const sessionInfo = { id: session.id, title: session.title, courseName: course.name };
+  const sessionInfo = { id: session.id, title: session.title, courseName: course.name, courseCode: course.code };
   const access = courseAccess(user.id, course.id)!;
   if (isStaff(access.role)) throw new AppError("forbidden", "You teach this course; students check in, not staff.");
   if (access.role !== "student") {
@@ -176,6 +206,7 @@ function commitCheckin({ session, course, method }: Resolved, ctx: CheckinContex
     throw new AppError("not_enrolled", notEnrolledMessage(course, access.enrollmentStatus), {
       courseId: course.id,
       courseName: course.name,
+      courseCode: course.code,
       canRequest,
     });
   }

@@ -20,24 +20,43 @@ export type Who = { studentId: string; deviceId: string | null; ip: string };
 function keys({ studentId, deviceId, ip }: Who) {
   const l = limiters();
   return [
-    { limiter: l.student, key: studentId, max: CODE_FAILURE_LIMIT },
-    ...(deviceId ? [{ limiter: l.device, key: deviceId, max: CODE_FAILURE_LIMIT }] : []),
-    { limiter: l.ip, key: ip, max: CODE_FAILURE_IP_LIMIT },
+    { limiter: l.student, key: studentId },
+    ...(deviceId ? [{ limiter: l.device, key: deviceId }] : []),
+    { limiter: l.ip, key: ip },
   ];
 }
 
-export async function assertCodeAttemptAllowed(who: Who): Promise<void> {
-  for (const { limiter, key, max } of keys(who)) {
-    const res = await limiter.get(key);
-    if (res && res.consumedPoints >= max) {
-      const secs = Math.max(1, Math.ceil(res.msBeforeNext / 1000));
-      throw new AppError("rate_limited", `Too many wrong codes. Wait ${secs} seconds, or scan the QR code instead.`, {
-        retryAfterSeconds: secs,
-      });
-    }
-  }
+function limited(msBeforeNext: number): AppError {
+  const secs = Math.max(1, Math.ceil(msBeforeNext / 1000));
+  return new AppError("rate_limited", `Too many wrong codes. Wait ${secs} seconds, or scan the QR code instead.`, {
+    retryAfterSeconds: secs,
+  });
 }
 
-export async function recordCodeFailure(who: Who): Promise<void> {
-  await Promise.all(keys(who).map(({ limiter, key }) => limiter.penalty(key, 1)));
+export type CodeAttempt = {
+  /** The attempt was not a wrong code after all (a check-in, or another refusal): give its point back. */
+  release: () => Promise<void>;
+};
+
+/**
+ * Takes one point from every budget before the code is judged and keeps it if
+ * the code turns out wrong. Taking it first, synchronously for all budgets, is
+ * what stops a burst of parallel guesses from all being judged against the
+ * same "9 so far" (a check, then a penalty after the answer, lets them through).
+ */
+export async function reserveCodeAttempt(who: Who): Promise<CodeAttempt> {
+  const budgets = keys(who);
+  const taken = await Promise.allSettled(budgets.map(({ limiter, key }) => limiter.consume(key, 1)));
+  const release = async () => {
+    await Promise.all(budgets.map(({ limiter, key }) => limiter.reward(key, 1)));
+  };
+  const refused = taken.find((r): r is PromiseRejectedResult => r.status === "rejected");
+  if (refused) {
+    // A refused attempt is not a guess: it must not eat the others' budgets (one NAT address is a whole hall).
+    await release();
+    const reason = refused.reason as { msBeforeNext?: number } | Error;
+    if (reason instanceof Error) throw reason;
+    throw limited(reason.msBeforeNext ?? WINDOW_SECONDS * 1000);
+  }
+  return { release };
 }

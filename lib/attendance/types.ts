@@ -70,7 +70,7 @@ export type FlaggedDto = {
 
 export type CheckinResult = {
   record: RecordDto;
-  session: { id: string; title: string; courseName: string };
+  session: { id: string; title: string; courseName: string; courseCode: string | null };
   alreadyCheckedIn: boolean;
 };
 

@@ -17,12 +17,13 @@ export const POST = route(async (req) => {
     // Scan, then sign in: hold a live QR scan for this browser for 5 minutes.
     if (input.token !== undefined) {
       const t = now();
-      const { sessionId, courseName } = assertTokenLive(input.token, t);
+      const { sessionId, courseName, courseCode } = assertTokenLive(input.token, t);
       cookies.push(heldScanCookie({ token: input.token, scannedAt: t, deviceId: device.deviceId }, secure));
       const err = new AppError("unauthenticated", `Sign in to finish checking in to ${courseName}. Your scan is saved for 5 minutes.`, {
         held: true,
         sessionId,
         courseName,
+        courseCode,
       });
       return withCookies(toErrorResponse(err), cookies);
     }
@@ -35,7 +36,9 @@ export const POST = route(async (req) => {
     cookies.push(heldScanCookie(null, secure));
     if (now() - held.scannedAt > HELD_SCAN_MAX_AGE_MS) {
       return withCookies(
-        toErrorResponse(new AppError("code_expired", "Signing in took more than 5 minutes, so that scan has expired. Scan the code on the screen again.")),
+        toErrorResponse(
+          new AppError("code_expired", "Signing in took more than 5 minutes, so that scan has expired. Scan the code on the screen again.", { held: true }),
+        ),
         cookies,
       );
     }
