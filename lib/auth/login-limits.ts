@@ -14,12 +14,17 @@ function retryAfter(res: RateLimiterRes | null): number {
   return Math.max(1, Math.ceil((res?.msBeforeNext ?? 60_000) / 1000));
 }
 
-export async function assertLoginAllowed(emailKey: string, ip: string): Promise<void> {
+/** Seconds until sign-in is allowed again for this account and address, or null when it is allowed now. Consumes nothing. */
+export async function loginBlockedFor(emailKey: string, ip: string): Promise<number | null> {
   const { account, ip: perIp } = limiters();
   const [a, i] = await Promise.all([account.get(emailKey), perIp.get(ip)]);
   const blocked = [a, i].find((r, n) => r && r.consumedPoints >= (n === 0 ? 10 : 200));
-  if (blocked) {
-    const secs = retryAfter(blocked);
+  return blocked ? retryAfter(blocked) : null;
+}
+
+export async function assertLoginAllowed(emailKey: string, ip: string): Promise<void> {
+  const secs = await loginBlockedFor(emailKey, ip);
+  if (secs !== null) {
     throw new AppError("rate_limited", `Too many failed sign-ins. Try again in ${secs} seconds.`, {
       retryAfterSeconds: secs,
     });

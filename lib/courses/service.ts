@@ -1,4 +1,4 @@
-import { and, asc, eq, inArray } from "drizzle-orm";
+import { and, asc, eq, inArray, sql } from "drizzle-orm";
 import { z } from "zod";
 import { AppError } from "../api/errors";
 import { now } from "../clock";
@@ -11,11 +11,13 @@ import { invalidateCounts } from "../attendance/queries";
 import { emitEnrollment } from "../realtime/broadcast";
 import { courseAccess, isStaff, requireMember, requireStaff, type CourseRole } from "./access";
 
+// Messages are shown next to the settings fields, so they say what is allowed.
+const wholeNumber = (range: string) => z.number({ message: `Enter a whole number, ${range}.` }).int(`Enter a whole number, ${range}.`);
 export const courseSettingsSchema = {
-  lateAfterMinutes: z.number().int().min(0).max(24 * 60),
-  closeAfterMinutes: z.number().int().min(1).max(24 * 60).nullable(),
-  rotationSeconds: z.number().int().min(5).max(300),
-  codeRotationSeconds: z.number().int().min(0).max(3600),
+  lateAfterMinutes: wholeNumber("0 to 1440 minutes").min(0, "Use 0 to 1440 minutes.").max(24 * 60, "Use 0 to 1440 minutes."),
+  closeAfterMinutes: wholeNumber("1 to 1440 minutes").min(1, "Use 1 to 1440 minutes, or leave it empty.").max(24 * 60, "Use 1 to 1440 minutes, or leave it empty.").nullable(),
+  rotationSeconds: wholeNumber("5 to 300 seconds").min(5, "Use 5 to 300 seconds.").max(300, "Use 5 to 300 seconds."),
+  codeRotationSeconds: wholeNumber("0 to 3600 seconds").min(0, "Use 0 (fixed) to 3600 seconds.").max(3600, "Use 0 (fixed) to 3600 seconds."),
 };
 
 export const createCourseSchema = z.object({
@@ -202,4 +204,34 @@ export function setEnrollmentStatus(actor: PublicUser, courseId: string, student
   invalidateCounts();
   emitEnrollment("updated", { courseId, courseName: access.course.name, studentId, status });
   return { courseId, studentId, status, updatedAt: new Date(t).toISOString() };
+}
+
+/** What the enroll page shows before the student confirms; the id stays on the server. */
+export function courseByEnrollCode(code: string): { id: string; name: string; code: string | null; term: string | null } | null {
+  return (
+    getDb()
+      .select({ id: courses.id, name: courses.name, code: courses.code, term: courses.term })
+      .from(courses)
+      .where(eq(courses.enrollCode, code))
+      .get() ?? null
+  );
+}
+
+export type EnrollmentCounts = { approved: number; pending: number };
+
+/** Approved and pending students per course, in one query for a whole dashboard. */
+export function enrollmentCounts(courseIds: string[]): Map<string, EnrollmentCounts> {
+  const out = new Map<string, EnrollmentCounts>(courseIds.map((id) => [id, { approved: 0, pending: 0 }]));
+  if (courseIds.length === 0) return out;
+  const rows = getDb()
+    .select({ courseId: enrollments.courseId, status: enrollments.status, n: sql<number>`count(*)` })
+    .from(enrollments)
+    .where(and(inArray(enrollments.courseId, courseIds), inArray(enrollments.status, ["approved", "pending"])))
+    .groupBy(enrollments.courseId, enrollments.status)
+    .all();
+  for (const r of rows) {
+    const c = out.get(r.courseId);
+    if (c && (r.status === "approved" || r.status === "pending")) c[r.status] = Number(r.n);
+  }
+  return out;
 }

@@ -1,0 +1,60 @@
+import { getDb } from "../db/client";
+import type { AttendanceStatus } from "../db/schema";
+
+export type OpenSession = { id: string; title: string; startedAt: string; myStatus: AttendanceStatus | null };
+
+export type StudentCourseSummary = {
+  /** Ended sessions of the course with a record for this student (present, late, absent or excused). */
+  counted: number;
+  /** Of those, present or late. */
+  attended: number;
+  /** attended / counted, or null before the first ended session. */
+  rate: number | null;
+  /** The course's active session, when the student is approved in the course. */
+  openSession: OpenSession | null;
+};
+
+/**
+ * A student's own attendance per course, for their dashboard: two grouped
+ * queries over the student's records, never anyone else's.
+ */
+export function studentSummary(studentId: string): Map<string, StudentCourseSummary> {
+  const db = getDb().$client;
+  const out = new Map<string, StudentCourseSummary>();
+  const entry = (courseId: string) => {
+    let e = out.get(courseId);
+    if (!e) out.set(courseId, (e = { counted: 0, attended: 0, rate: null, openSession: null }));
+    return e;
+  };
+
+  const history = db
+    .prepare(
+      `SELECT s.course_id AS courseId, count(*) AS counted,
+              sum(CASE WHEN r.status IN ('present', 'late') THEN 1 ELSE 0 END) AS attended
+       FROM attendance_records r JOIN sessions s ON s.id = r.session_id
+       WHERE r.student_id = ? AND s.status = 'ended'
+       GROUP BY s.course_id`,
+    )
+    .all(studentId) as Array<{ courseId: string; counted: number; attended: number }>;
+  for (const h of history) {
+    const e = entry(h.courseId);
+    e.counted = h.counted;
+    e.attended = h.attended;
+    e.rate = h.counted > 0 ? h.attended / h.counted : null;
+  }
+
+  // Only approved students learn that a session is running (as in GET /api/courses).
+  const open = db
+    .prepare(
+      `SELECT s.course_id AS courseId, s.id, s.title, s.started_at AS startedAt, r.status AS myStatus
+       FROM sessions s
+       JOIN enrollments e ON e.course_id = s.course_id AND e.student_id = ? AND e.status = 'approved'
+       LEFT JOIN attendance_records r ON r.session_id = s.id AND r.student_id = e.student_id
+       WHERE s.status = 'active'`,
+    )
+    .all(studentId) as Array<{ courseId: string; id: string; title: string; startedAt: number; myStatus: AttendanceStatus | null }>;
+  for (const o of open) {
+    entry(o.courseId).openSession = { id: o.id, title: o.title, startedAt: new Date(o.startedAt).toISOString(), myStatus: o.myStatus };
+  }
+  return out;
+}
