@@ -66,14 +66,17 @@ export function startSession(actor: PublicUser, courseId: string, input: z.infer
   }
   const dto = sessionDto(session, course);
   startRotation(session);
-  const studentIds = db
+  emitStarted(dto, approvedStudentIds(courseId));
+  return dto;
+}
+
+function approvedStudentIds(courseId: string): string[] {
+  return getDb()
     .select({ id: enrollments.studentId })
     .from(enrollments)
     .where(and(eq(enrollments.courseId, courseId), eq(enrollments.status, "approved")))
     .all()
     .map((r) => r.id);
-  emitStarted(dto, studentIds);
-  return dto;
 }
 
 export function endSession(actor: PublicUser, sessionId: string): { session: SessionDto; counts: Counts } {
@@ -110,7 +113,7 @@ export function endSession(actor: PublicUser, sessionId: string): { session: Ses
   clearStats(sessionId);
   const counts = getCounts(sessionId, session.courseId);
   const dto = sessionDto({ ...session, status: "ended", endedAt: t, endedBy: actor.id }, course);
-  emitEnded(sessionId, dto.endedAt!, counts);
+  emitEnded(sessionId, dto.endedAt!, counts, approvedStudentIds(session.courseId));
   return { session: dto, counts };
 }
 

@@ -4,7 +4,7 @@ import type { AttendanceStatus } from "../db/schema";
 export type OpenSession = { id: string; title: string; startedAt: string; myStatus: AttendanceStatus | null };
 
 export type StudentCourseSummary = {
-  /** Ended sessions of the course with a record for this student (present, late, absent or excused). */
+  /** Ended sessions of the course with a record for this student, leaving out excused ones: an excused absence does not count against the student. */
   counted: number;
   /** Of those, present or late. */
   attended: number;
@@ -29,7 +29,7 @@ export function studentSummary(studentId: string): Map<string, StudentCourseSumm
 
   const history = db
     .prepare(
-      `SELECT s.course_id AS courseId, count(*) AS counted,
+      `SELECT s.course_id AS courseId, sum(CASE WHEN r.status <> 'excused' THEN 1 ELSE 0 END) AS counted,
               sum(CASE WHEN r.status IN ('present', 'late') THEN 1 ELSE 0 END) AS attended
        FROM attendance_records r JOIN sessions s ON s.id = r.session_id
        WHERE r.student_id = ? AND s.status = 'ended'

@@ -35,8 +35,9 @@ export function emitStarted(session: SessionDto, studentIds: string[]): void {
   emit(studentIds.map(rooms.user), "session:started", { session, courseId: session.courseId, courseName: session.courseName });
 }
 
-export function emitEnded(sessionId: string, endedAt: string, counts: Counts): void {
-  emit([rooms.staff(sessionId), rooms.students(sessionId)], "session:ended", { sessionId, endedAt, counts });
+/** Also to every approved student's own room, so dashboards drop their "Check in" banner without watching the session. */
+export function emitEnded(sessionId: string, endedAt: string, counts: Counts, studentIds: string[] = []): void {
+  emit([rooms.staff(sessionId), rooms.students(sessionId), ...studentIds.map(rooms.user)], "session:ended", { sessionId, endedAt, counts });
 }
 
 export function emitEnrollment(kind: "requested" | "updated", e: EnrollmentEvent): void {
