@@ -1,0 +1,250 @@
+import { writeFileSync } from "node:fs";
+import { networkInterfaces } from "node:os";
+import { chromium, expect, test, type Browser, type BrowserContext } from "@playwright/test";
+import QRCode from "qrcode";
+import { chromiumArgs } from "../playwright.config";
+import {
+  DEMO_PASSWORD,
+  PHONE,
+  TEACHER_EMAIL,
+  baseURL,
+  demoTeacher,
+  docShot,
+  liveCode,
+  pngToRgba,
+  resultTitle,
+  rosterRow,
+  signInContext,
+  startSession,
+  student,
+  type Teacher,
+} from "./support/join";
+import { lumaAt, toY4m, type Rgba } from "./support/y4m";
+
+// The in-page camera scanner, with a real (fake-device) camera: Chromium plays
+// a Y4M file as the camera, the page decodes it, the server checks the student
+// in. Nothing in the page is stubbed.
+
+const executablePath = "/usr/bin/chromium";
+const FAKE_CAMERA = ["--use-fake-device-for-media-stream"];
+
+let teacher: Teacher;
+test.beforeAll(async () => {
+  teacher = await demoTeacher();
+});
+test.afterAll(async () => {
+  await teacher.dispose();
+});
+
+async function phoneBrowser(args: string[]): Promise<Browser> {
+  return chromium.launch({ executablePath, args: [...chromiumArgs, ...args] });
+}
+
+async function phoneContext(browser: Browser, cameraAllowed: boolean): Promise<BrowserContext> {
+  return browser.newContext({ ...PHONE, baseURL: baseURL(), permissions: cameraAllowed ? ["camera"] : [] });
+}
+
+/** A QR code drawn module by module from the `qrcode` library's matrix: no image decoding involved. */
+function qrPicture(text: string, moduleSize = 8): Rgba {
+  const qr = QRCode.create(text, { errorCorrectionLevel: "M" });
+  const n = qr.modules.size;
+  const quiet = 4;
+  const side = (n + 2 * quiet) * moduleSize;
+  const data = new Uint8Array(side * side * 4).fill(255);
+  for (let y = 0; y < side; y++)
+    for (let x = 0; x < side; x++) {
+      const mx = Math.floor(x / moduleSize) - quiet;
+      const my = Math.floor(y / moduleSize) - quiet;
+      if (mx >= 0 && my >= 0 && mx < n && my < n && qr.modules.get(my, mx)) data.fill(0, (y * side + x) * 4, (y * side + x) * 4 + 3);
+    }
+  return { width: side, height: side, data };
+}
+
+/**
+ * The front of a lecture hall seen from a seat: a wall, a projected slide with
+ * a title and a QR-looking block that is not a readable code (finder squares,
+ * random modules), as when the student has not aimed yet.
+ */
+function lectureHall(): Rgba {
+  const w = 640;
+  const h = 480;
+  const data = new Uint8Array(w * h * 4);
+  const put = (x: number, y: number, v: number) => {
+    const i = (y * w + x) * 4;
+    data[i] = v;
+    data[i + 1] = v;
+    data[i + 2] = Math.min(255, v + 6);
+    data[i + 3] = 255;
+  };
+  let seed = 7;
+  const random = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+  const n = 25;
+  const mod = 6;
+  const qx = 300;
+  const qy = 150;
+  const finder = (mx: number, my: number) => {
+    for (const [fx, fy] of [[0, 0], [n - 7, 0], [0, n - 7]]) {
+      const dx = mx - fx;
+      const dy = my - fy;
+      if (dx >= 0 && dy >= 0 && dx < 7 && dy < 7) return dx === 0 || dy === 0 || dx === 6 || dy === 6 || (dx >= 2 && dx <= 4 && dy >= 2 && dy <= 4);
+    }
+    return null;
+  };
+  const modules = Array.from({ length: n * n }, (_, i) => finder(i % n, Math.floor(i / n)) ?? random() < 0.45);
+  for (let y = 0; y < h; y++)
+    for (let x = 0; x < w; x++) {
+      let v = 92 + Math.round((y / h) * 50); // wall
+      if (x > 90 && x < 550 && y > 70 && y < 360) {
+        v = 246; // the projected slide
+        if (y > 100 && y < 116 && x > 120 && x < 420) v = 70; // its title
+        if ((y > 150 && y < 158 && x > 120 && x < 270) || (y > 175 && y < 183 && x > 120 && x < 250) || (y > 200 && y < 208 && x > 120 && x < 262)) v = 150;
+        const mx = Math.floor((x - qx) / mod);
+        const my = Math.floor((y - qy) / mod);
+        if (mx >= 0 && my >= 0 && mx < n && my < n && modules[my * n + mx]) v = 30;
+      }
+      if (y > 420) v = 60; // desks
+      put(x, y, v);
+    }
+  return { width: w, height: h, data };
+}
+
+test("the classroom moment: projector QR → phone camera → checked in → teacher's console shows the student present", async ({ browser }, testInfo) => {
+  test.setTimeout(120_000);
+  // A teacher setting that keeps one QR on screen for a minute: the test is slower than a student.
+  const sessionId = await startSession(teacher, { rotationSeconds: 60, title: "Camera lecture" });
+
+  // The teacher's laptop: the projector page with the live QR code.
+  const laptop = await browser.newContext({ viewport: { width: 1280, height: 800 }, baseURL: baseURL() });
+  await signInContext(laptop, TEACHER_EMAIL);
+  const projector = await laptop.newPage();
+  await projector.goto(`/sessions/${sessionId}/present`);
+  const qr = projector.locator("[data-qr-value]");
+  await expect(qr).toHaveAttribute("data-qr-value", /\/join\?t=/);
+  const shown = (await qr.getAttribute("data-qr-value"))!;
+  const { url } = await liveCode(teacher, sessionId);
+  expect(shown).toBe(url);
+
+  // Capture what the projector shows and turn it into a camera feed.
+  const png = await qr.screenshot();
+  const picture = await pngToRgba(projector, png);
+  const video = toY4m(picture, { width: 640, height: 480, frames: 10, fill: 0.8 });
+  expect(lumaAt(video, 2, 2)).toBe(255); // white around the code, as on a projector
+  const file = testInfo.outputPath("projector-qr.y4m");
+  writeFileSync(file, video);
+
+  // The student's phone, its camera pointed at the projector.
+  const phone = await phoneBrowser([...FAKE_CAMERA, "--use-fake-ui-for-media-stream", `--use-file-for-fake-video-capture=${file}`]);
+  try {
+    const context = await phoneContext(phone, true);
+    const page = await context.newPage();
+    await page.goto(`/login?callbackUrl=${encodeURIComponent("/join")}`, { waitUntil: "networkidle" });
+    await page.getByLabel("E-mail").fill(student(20));
+    await page.getByLabel("Password").fill(DEMO_PASSWORD);
+    await page.getByRole("button", { name: "Sign in" }).click();
+    await expect(page).toHaveURL(/\/join$/);
+
+    const native = await page.evaluate(async () => {
+      const D = (globalThis as { BarcodeDetector?: { getSupportedFormats(): Promise<string[]> } }).BarcodeDetector;
+      return D ? (await D.getSupportedFormats()).includes("qr_code") : false;
+    });
+    testInfo.annotations.push({ type: "decoder", description: native ? "native BarcodeDetector" : "jsQR (lazy chunk)" });
+
+    await page.getByRole("button", { name: "Scan QR code" }).tap();
+    await expect(resultTitle(page)).toHaveText(/^You're checked in — CS101, \d{1,2}:\d{2} [AP]M$/, { timeout: 30_000 });
+    // The camera is off once the code is read.
+    expect(await page.evaluate(() => document.querySelector("video")?.srcObject ?? null)).toBeNull();
+
+    // The teacher's console shows the student's name, present, without a reload.
+    const consolePage = await laptop.newPage();
+    await consolePage.goto(`/sessions/${sessionId}`);
+    const row = consolePage.locator("li[data-student-id]", { hasText: "Tara Singh" });
+    await expect(row).toHaveAttribute("data-status", "present");
+    expect(await rosterRow(teacher, sessionId, "Tara Singh")).toMatchObject({ status: "present", method: "qr" });
+    await context.close();
+  } finally {
+    await phone.close();
+    await laptop.close();
+  }
+});
+
+test("the scanner keeps looking past a QR code that isn't Rollcall's", async ({}, testInfo) => {
+  const file = testInfo.outputPath("menu-qr.y4m");
+  writeFileSync(file, toY4m(qrPicture("https://cafeteria.example/menu"), { frames: 4 }));
+  const phone = await phoneBrowser([...FAKE_CAMERA, "--use-fake-ui-for-media-stream", `--use-file-for-fake-video-capture=${file}`]);
+  try {
+    const context = await phoneContext(phone, true);
+    await signInContext(context, student(21));
+    const page = await context.newPage();
+    await page.goto("/join");
+    await page.getByRole("button", { name: "Scan QR code" }).tap();
+    await expect(page.getByText("That QR code isn't a Rollcall code. Aim at the one on the screen.")).toBeVisible({ timeout: 20_000 });
+    await expect(page.locator("[data-scanner-state=scanning]")).toBeVisible();
+    await page.getByRole("button", { name: "Stop" }).tap();
+    await expect(page.getByRole("button", { name: "Scan QR code" })).toBeVisible();
+    expect(await page.evaluate(() => document.querySelector("video")?.srcObject ?? null)).toBeNull();
+  } finally {
+    await phone.close();
+  }
+});
+
+test("the viewfinder while looking for the code (screenshot)", async ({}, testInfo) => {
+  const file = testInfo.outputPath("wall.y4m");
+  writeFileSync(file, toY4m(lectureHall(), { frames: 2, fill: 1 }));
+  const phone = await phoneBrowser([...FAKE_CAMERA, "--use-fake-ui-for-media-stream", `--use-file-for-fake-video-capture=${file}`]);
+  try {
+    const context = await phoneContext(phone, true);
+    const page = await context.newPage();
+    await page.goto("/join");
+    await page.getByRole("button", { name: "Scan QR code" }).tap();
+    await expect(page.getByText("Looking for the QR code…")).toBeVisible({ timeout: 20_000 });
+    await expect(page.locator("[data-scanner-state=scanning]")).toHaveAttribute("data-decoder", /native|jsqr/);
+    await docShot(page, "join-scanner.png");
+  } finally {
+    await phone.close();
+  }
+});
+
+test("camera permission denied: the page explains how to allow it and falls back to the code", async ({}) => {
+  const sessionId = await startSession(teacher, { codeRotationSeconds: 0 });
+  const { code } = await liveCode(teacher, sessionId);
+  // No fake-UI flag and no permission: the browser refuses the camera.
+  const phone = await phoneBrowser(FAKE_CAMERA);
+  try {
+    const context = await phoneContext(phone, false);
+    await signInContext(context, student(22));
+    const page = await context.newPage();
+    await page.goto("/join");
+    await page.getByRole("button", { name: "Scan QR code" }).tap();
+    await expect(page.getByText("Camera access is blocked")).toBeVisible({ timeout: 20_000 });
+    await expect(page.getByText(/Permissions → Camera → Allow/)).toBeVisible();
+    await page.getByRole("button", { name: "Type the code" }).tap();
+    const input = page.getByLabel("Type the 6-digit code");
+    await expect(input).toBeFocused();
+    await input.pressSequentially(code, { delay: 30 });
+    await expect(resultTitle(page)).toHaveText(/^You're checked in — CS101, /);
+    expect(await rosterRow(teacher, sessionId, "Vera Novak")).toMatchObject({ status: "present", method: "code" });
+  } finally {
+    await phone.close();
+  }
+});
+
+test("over plain http on a LAN address the page explains HTTPS and offers the code at once", async ({ browser }) => {
+  // Browsers treat localhost as secure, so reach the same server by this machine's LAN address.
+  const lan = Object.values(networkInterfaces())
+    .flat()
+    .find((i) => i && i.family === "IPv4" && !i.internal)?.address;
+  test.skip(!lan, "this machine has no LAN address");
+  const context = await browser.newContext({ ...PHONE });
+  try {
+    const page = await context.newPage();
+    await page.goto(`http://${lan}:${new URL(baseURL()).port}/join`);
+    expect(await page.evaluate(() => window.isSecureContext)).toBe(false);
+    await expect(page.getByText("The camera needs a secure connection")).toBeVisible();
+    await expect(page.getByText(/only allow the camera on https:\/\/ pages/)).toBeVisible();
+    await expect(page.getByRole("button", { name: "Scan QR code" })).toHaveCount(0);
+    await page.getByRole("button", { name: "Type the code" }).tap();
+    await expect(page.getByLabel("Type the 6-digit code")).toBeFocused();
+  } finally {
+    await context.close();
+  }
+});
