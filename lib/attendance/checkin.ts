@@ -223,7 +223,7 @@ function commitCheckin({ session, course, method }: Resolved, ctx: CheckinContex
     const state = s.sessionStatus.get(session.id);
     if (state !== "active") throw new AppError("session_ended", endedMessage(course));
     if (session.closeAfterMinutes !== null && scannedAt > session.startedAt + session.closeAfterMinutes * 60_000) {
-      throw new AppError("checkin_closed", `Check-in for ${course.code ?? course.name} closed ${session.closeAfterMinutes} minutes after the start. Talk to your teacher.`);
+      throw new AppError("checkin_closed", `Check-in for ${course.code ?? course.name} closed ${session.closeAfterMinutes} minute${session.closeAfterMinutes === 1 ? "" : "s"} after the start. Talk to your teacher.`);
     }
     if (ctx.deviceId) {
       const other = s.deviceOwner.get(session.id, ctx.deviceId, user.id) as { studentId: string; name: string } | undefined;
@@ -237,7 +237,8 @@ function commitCheckin({ session, course, method }: Resolved, ctx: CheckinContex
     const elapsed = scannedAt - session.startedAt;
     const late = elapsed > session.lateAfterMinutes * 60_000;
     const status = late ? "late" : "present";
-    const lateMinutes = late ? Math.floor(elapsed / 60_000) : null;
+    // At least 1: "late by 0 minutes" would read as not late (lateAfterMinutes may be 0).
+    const lateMinutes = late ? Math.max(1, Math.floor(elapsed / 60_000)) : null;
     s.insert.run(session.id, user.id, status, method, scannedAt, lateMinutes, ctx.deviceId, ctx.ip, ctx.userAgent?.slice(0, 300) ?? null, t, t);
     s.audit.run(t, user.id, "record", "checkin", session.id, course.id, user.id, null, status);
     const raw = s.existing.get(session.id, user.id) as RawRecord;
