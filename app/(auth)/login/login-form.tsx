@@ -18,8 +18,6 @@ export function waitText(seconds: number): string {
 }
 
 export function LoginForm({ callbackUrl, registerHref, purpose }: Props) {
-  const [email, setEmail] = useState("");
-  const [password, setPassword] = useState("");
   const [error, setError] = useState<string | null>(null);
   const [pending, setPending] = useState(false);
   const errorRef = useRef<HTMLDivElement>(null);
@@ -33,6 +31,10 @@ export function LoginForm({ callbackUrl, registerHref, purpose }: Props) {
 
   async function onSubmit(e: FormEvent<HTMLFormElement>) {
     e.preventDefault();
+    // Read the form itself: what a fast typist entered before hydration still counts.
+    const form = new FormData(e.currentTarget);
+    const email = String(form.get("email") ?? "");
+    const password = String(form.get("password") ?? "");
     if (!email.trim() || !password) return fail("Enter your e-mail and password.");
     setPending(true);
     setError(null);
@@ -57,14 +59,14 @@ export function LoginForm({ callbackUrl, registerHref, purpose }: Props) {
     <Card className="p-6 sm:p-8">
       <h1 className="text-2xl font-bold tracking-tight">Sign in</h1>
       {purpose ? <p className="mt-1 text-slate-700">{purpose}</p> : <p className="mt-1 text-slate-600">Welcome back.</p>}
-      <form onSubmit={onSubmit} noValidate className="mt-6 flex flex-col gap-4" aria-busy={pending}>
+      <form method="post" onSubmit={onSubmit} noValidate className="mt-6 flex flex-col gap-4" aria-busy={pending}>
         {error ? (
           <div ref={errorRef} tabIndex={-1} className="outline-none">
             <Alert tone="error">{error}</Alert>
           </div>
         ) : null}
-        <Field label="E-mail" id="login-email" name="email" type="email" autoComplete="email" inputMode="email" required value={email} onChange={(e) => setEmail(e.target.value)} />
-        <Field label="Password" id="login-password" name="password" type="password" autoComplete="current-password" required value={password} onChange={(e) => setPassword(e.target.value)} />
+        <Field label="E-mail" id="login-email" name="email" type="email" autoComplete="email" inputMode="email" required />
+        <Field label="Password" id="login-password" name="password" type="password" autoComplete="current-password" required />
         <Button type="submit" size="lg" disabled={pending} className="mt-2 w-full">
           {pending ? "Signing in…" : "Sign in"}
         </Button>

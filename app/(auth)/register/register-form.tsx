@@ -16,10 +16,6 @@ type Issue = { path: string; message: string };
 const FIELD_IDS: Record<FieldName, string> = { name: "register-name", email: "register-email", password: "register-password", kind: "register-kind-student" };
 
 export function RegisterForm({ callbackUrl, loginHref, allowTeacher, forCheckIn }: Props) {
-  const [name, setName] = useState("");
-  const [email, setEmail] = useState("");
-  const [password, setPassword] = useState("");
-  const [kind, setKind] = useState<"student" | "teacher">("student");
   const [fieldErrors, setFieldErrors] = useState<Partial<Record<FieldName, string>>>({});
   const [error, setError] = useState<string | null>(null);
   const [emailTaken, setEmailTaken] = useState(false);
@@ -39,6 +35,12 @@ export function RegisterForm({ callbackUrl, loginHref, allowTeacher, forCheckIn 
 
   async function onSubmit(e: FormEvent<HTMLFormElement>) {
     e.preventDefault();
+    // Read the form itself: what a fast typist entered before hydration still counts.
+    const form = new FormData(e.currentTarget);
+    const name = String(form.get("name") ?? "");
+    const email = String(form.get("email") ?? "");
+    const password = String(form.get("password") ?? "");
+    const kind = form.get("kind") === "teacher" ? "teacher" : "student";
     setPending(true);
     setError(null);
     setEmailTaken(false);
@@ -73,7 +75,7 @@ export function RegisterForm({ callbackUrl, loginHref, allowTeacher, forCheckIn 
     <Card className="p-6 sm:p-8">
       <h1 className="text-2xl font-bold tracking-tight">Create your account</h1>
       <p className="mt-1 text-slate-700">{forCheckIn ? "Create an account to finish checking in. It takes a minute." : "Students check in with one scan; teachers see the room fill in live."}</p>
-      <form onSubmit={onSubmit} noValidate className="mt-6 flex flex-col gap-4" aria-busy={pending}>
+      <form method="post" onSubmit={onSubmit} noValidate className="mt-6 flex flex-col gap-4" aria-busy={pending}>
         {error ? (
           <div ref={errorRef} tabIndex={-1} className="outline-none">
             <Alert tone="error">
@@ -89,8 +91,8 @@ export function RegisterForm({ callbackUrl, loginHref, allowTeacher, forCheckIn 
             </Alert>
           </div>
         ) : null}
-        <Field label="Your name" id={FIELD_IDS.name} name="name" autoComplete="name" required value={name} onChange={(e) => setName(e.target.value)} error={fieldErrors.name} />
-        <Field label="E-mail" id={FIELD_IDS.email} name="email" type="email" autoComplete="email" inputMode="email" required value={email} onChange={(e) => setEmail(e.target.value)} error={fieldErrors.email} />
+        <Field label="Your name" id={FIELD_IDS.name} name="name" autoComplete="name" required error={fieldErrors.name} />
+        <Field label="E-mail" id={FIELD_IDS.email} name="email" type="email" autoComplete="email" inputMode="email" required error={fieldErrors.email} />
         {emailTaken ? (
           <p className="-mt-2 text-sm text-slate-700">
             Is it yours?{" "}
@@ -107,8 +109,6 @@ export function RegisterForm({ callbackUrl, loginHref, allowTeacher, forCheckIn 
           autoComplete="new-password"
           required
           minLength={8}
-          value={password}
-          onChange={(e) => setPassword(e.target.value)}
           error={fieldErrors.password}
           hint="At least 8 characters."
         />
@@ -126,8 +126,7 @@ export function RegisterForm({ callbackUrl, loginHref, allowTeacher, forCheckIn 
                     id={`register-kind-${k}`}
                     name="kind"
                     value={k}
-                    checked={kind === k}
-                    onChange={() => setKind(k)}
+                    defaultChecked={k === "student"}
                     className="h-4 w-4 accent-brand-600"
                   />
                   <span className="font-medium">{k === "student" ? "Student" : "Teacher"}</span>
