@@ -10,6 +10,8 @@ export default defineConfig({
     exclude: ["node_modules/**", "e2e/**", ".next*/**", "bench/**"],
     setupFiles: ["test/setup.ts"],
     pool: "forks",
+    // CI sums both runners' JSON into one "N passed, N failed" line (.ci/summarize.mjs).
+    reporters: process.env.CI ? ["default", ["json", { outputFile: ".ci-results/vitest.json" }]] : ["default"],
     testTimeout: 30_000,
     hookTimeout: 30_000,
   },

@@ -1,0 +1,21 @@
+// Prints one closing line for CI, "tests: N passed, N failed, N skipped", from the
+// JSON reports of Vitest and Playwright written during `npm test`.
+import { existsSync, readFileSync } from "node:fs";
+
+let passed = 0, failed = 0, skipped = 0;
+const vitest = ".ci-results/vitest.json";
+if (existsSync(vitest)) {
+  const r = JSON.parse(readFileSync(vitest, "utf8"));
+  passed += r.numPassedTests;
+  failed += r.numFailedTests;
+  skipped += r.numPendingTests + (r.numTodoTests ?? 0);
+}
+const pw = ".ci-results/playwright.json";
+if (existsSync(pw)) {
+  const s = JSON.parse(readFileSync(pw, "utf8")).stats;
+  passed += s.expected + s.flaky;
+  failed += s.unexpected;
+  skipped += s.skipped;
+}
+console.log(`tests: ${passed} passed, ${failed} failed, ${skipped} skipped`);
+process.exit(failed > 0 || passed === 0 ? 1 : 0);
