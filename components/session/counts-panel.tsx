@@ -1,0 +1,66 @@
+"use client";
+
+import type { Counts } from "@/lib/attendance/types";
+import { STATUS_LABEL, STATUS_TONE, type RowStatus } from "./format";
+
+export type StatusFilter = RowStatus | "all";
+
+const FILTERS: readonly RowStatus[] = ["present", "late", "absent", "excused", "unmarked"];
+
+/**
+ * "12 of 30 checked in" with a bar (present and late stacked), and a chip per
+ * status that doubles as the roster's filter.
+ */
+export function CountsPanel({ counts, filter, onFilter }: { counts: Counts; filter: StatusFilter; onFilter: (f: StatusFilter) => void }) {
+  const checkedIn = counts.present + counts.late;
+  const pct = (n: number) => (counts.total === 0 ? 0 : (n / counts.total) * 100);
+  return (
+    <section aria-labelledby="counts-heading" className="rounded-xl border border-slate-200 bg-white p-5 shadow-sm">
+      <div className="flex flex-wrap items-baseline justify-between gap-2">
+        <h2 id="counts-heading" className="sr-only">
+          Attendance
+        </h2>
+        <p className="text-slate-900" data-testid="checked-in-count">
+          <span className="text-4xl font-bold tabular-nums">{checkedIn}</span>
+          <span className="text-xl font-semibold text-slate-500 tabular-nums"> / {counts.total}</span>
+          <span className="ml-2 text-base font-medium text-slate-600">checked in</span>
+        </p>
+        <p className="text-sm font-medium text-slate-600 tabular-nums">{Math.round(pct(checkedIn))}%</p>
+      </div>
+      <div
+        role="progressbar"
+        aria-label="Checked in"
+        aria-valuemin={0}
+        aria-valuemax={counts.total}
+        aria-valuenow={checkedIn}
+        aria-valuetext={`${checkedIn} of ${counts.total} checked in`}
+        className="mt-3 flex h-3 overflow-hidden rounded-full bg-slate-200"
+      >
+        <div className="h-full bg-emerald-500 transition-[width] duration-300" style={{ width: `${pct(counts.present)}%` }} />
+        <div className="h-full bg-amber-400 transition-[width] duration-300" style={{ width: `${pct(counts.late)}%` }} />
+      </div>
+      <div className="mt-4 flex flex-wrap gap-2" role="group" aria-label="Show students">
+        <FilterChip active={filter === "all"} onClick={() => onFilter("all")} label="All" count={counts.total} tone="bg-white text-slate-800 ring-slate-300" />
+        {FILTERS.map((s) => (
+          <FilterChip key={s} active={filter === s} onClick={() => onFilter(filter === s ? "all" : s)} label={STATUS_LABEL[s]} count={counts[s]} tone={STATUS_TONE[s]} />
+        ))}
+      </div>
+    </section>
+  );
+}
+
+function FilterChip({ active, onClick, label, count, tone }: { active: boolean; onClick: () => void; label: string; count: number; tone: string }) {
+  return (
+    <button
+      type="button"
+      aria-pressed={active}
+      onClick={onClick}
+      className={`inline-flex items-center gap-2 rounded-full px-3 py-1 text-sm font-semibold ring-1 ring-inset transition-shadow focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-brand-600 aria-pressed:ring-2 aria-pressed:ring-slate-900 ${tone}`}
+    >
+      {label}
+      <span className="tabular-nums" data-testid={`count-${label.toLowerCase().replace(/\s+/g, "-")}`}>
+        {count}
+      </span>
+    </button>
+  );
+}

@@ -1,0 +1,157 @@
+"use client";
+
+import { useCallback, useEffect, useState, useSyncExternalStore } from "react";
+import type { StaffWatch } from "@/lib/realtime/events";
+import { CountdownRing } from "./countdown-ring";
+import { groupCode } from "./format";
+import { QrCode } from "./qr-code";
+import { useLiveSession } from "./use-live-session";
+
+function subscribeFullscreen(onChange: () => void) {
+  document.addEventListener("fullscreenchange", onChange);
+  return () => document.removeEventListener("fullscreenchange", onChange);
+}
+
+/** Keeps the projector laptop's screen on while the page is visible, where the browser allows it. */
+function useWakeLock(enabled: boolean) {
+  useEffect(() => {
+    if (!enabled || !("wakeLock" in navigator)) return;
+    let sentinel: WakeLockSentinel | null = null;
+    let cancelled = false;
+    const acquire = async () => {
+      if (document.visibilityState !== "visible" || cancelled) return;
+      try {
+        sentinel = await navigator.wakeLock.request("screen");
+      } catch {
+        // Refused (battery saver, no user gesture yet): the page still works.
+      }
+    };
+    const onVisible = () => void acquire();
+    void acquire();
+    document.addEventListener("visibilitychange", onVisible);
+    return () => {
+      cancelled = true;
+      document.removeEventListener("visibilitychange", onVisible);
+      void sentinel?.release().catch(() => {});
+    };
+  }, [enabled]);
+}
+
+/**
+ * What the room sees: the QR as large as the screen allows, the code in huge
+ * type, a countdown and the running count. No student names, ever.
+ */
+export function Projector({ initial, appHost }: { initial: StaffWatch; appHost: string }) {
+  const live = useLiveSession(initial);
+  const { session, code, roster } = live;
+  const counts = roster.counts;
+  const checkedIn = counts.present + counts.late;
+  const active = session.status === "active";
+  const courseLabel = session.courseCode ? `${session.courseCode} · ${session.courseName}` : session.courseName;
+
+  const isFullscreen = useSyncExternalStore(
+    subscribeFullscreen,
+    () => document.fullscreenElement !== null,
+    () => false,
+  );
+  const [fullscreenError, setFullscreenError] = useState(false);
+  const toggleFullscreen = useCallback(async () => {
+    try {
+      if (document.fullscreenElement) await document.exitFullscreen();
+      else await document.documentElement.requestFullscreen({ navigationUI: "hide" });
+    } catch {
+      setFullscreenError(true);
+    }
+  }, []);
+
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      if ((e.key === "f" || e.key === "F") && !e.ctrlKey && !e.metaKey && !e.altKey) void toggleFullscreen();
+    };
+    window.addEventListener("keydown", onKey);
+    return () => window.removeEventListener("keydown", onKey);
+  }, [toggleFullscreen]);
+
+  useWakeLock(active);
+
+  return (
+    <div className="flex h-dvh flex-col overflow-hidden bg-white text-slate-950">
+      <header className="flex shrink-0 items-center justify-between gap-4 px-[3vmin] pt-[2.5vmin]">
+        <div className="min-w-0">
+          <h1 className="truncate text-[clamp(1.1rem,2.6vmin,2.25rem)] font-bold leading-tight">{courseLabel}</h1>
+          <p className="truncate text-[clamp(0.9rem,1.9vmin,1.5rem)] text-slate-700">{session.title}</p>
+        </div>
+        <div className="flex shrink-0 items-center gap-3">
+          {live.status === "reconnecting" || live.status === "offline" ? (
+            <span role="status" className="rounded-full bg-amber-100 px-3 py-1 text-sm font-semibold text-amber-950">
+              Reconnecting…
+            </span>
+          ) : null}
+          <button
+            type="button"
+            onClick={toggleFullscreen}
+            title={fullscreenError ? "Your browser refused full screen; try F11" : "Or press F"}
+            className="rounded-lg border border-slate-300 bg-white px-3 py-1.5 text-sm font-semibold text-slate-900 hover:bg-slate-100 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-slate-900"
+          >
+            {isFullscreen ? "Exit full screen" : "Full screen"}
+          </button>
+        </div>
+      </header>
+
+      {active ? (
+        <main className="grid min-h-0 flex-1 grid-rows-[auto_minmax(0,1fr)] items-center gap-[4vmin] px-[3vmin] pb-[3vmin] pt-[2vmin] landscape:grid-cols-[auto_minmax(0,1fr)] landscape:grid-rows-1">
+          {/* As large as the screen allows: the back row scans from ten metres away. */}
+          <div className="justify-self-center">
+            {code ? (
+              <QrCode value={code.url} label="QR code to check in" className="aspect-square w-[min(calc(100dvh-5.5rem-7vmin),54vw)] portrait:w-[min(88vw,50dvh)]" />
+            ) : (
+              <div className="grid aspect-square w-[min(calc(100dvh-5.5rem-7vmin),54vw)] place-items-center bg-slate-100 text-2xl text-slate-700 portrait:w-[min(88vw,50dvh)]">
+                Loading…
+              </div>
+            )}
+          </div>
+
+          <div className="@container flex min-w-0 flex-col justify-center gap-[4vmin]">
+            <div>
+              <p className="text-[clamp(1rem,2.4vmin,2rem)] font-semibold uppercase tracking-wider text-slate-700">Code</p>
+              <p className="whitespace-nowrap text-[clamp(3rem,19cqw,13rem)] font-black leading-none tracking-tight tabular-nums" data-testid="projector-code">
+                {code ? groupCode(code.code) : "··· ···"}
+              </p>
+              {code?.codeExpiresAt ? (
+                <div className="mt-[2vmin] flex items-center gap-[1.5vmin] text-[clamp(1rem,2.4vmin,2rem)] font-medium text-slate-700">
+                  <CountdownRing
+                    expiresAt={code.codeExpiresAt}
+                    periodSeconds={session.codeRotationSeconds}
+                    offsetMs={code.offsetMs}
+                    size="clamp(3rem, 9vmin, 7rem)"
+                    stroke={10}
+                    label="New code in"
+                    tone="text-slate-950"
+                  />
+                  <span aria-hidden="true">until the code changes</span>
+                </div>
+              ) : null}
+            </div>
+
+            <p className="text-[clamp(1.1rem,3vmin,2.6rem)] leading-snug text-slate-800">
+              Scan with your phone camera or go to <strong className="whitespace-nowrap font-bold text-slate-950">{appHost}/join</strong>
+            </p>
+
+            <p className="leading-none" data-testid="projector-count">
+              <span className="text-[clamp(2.5rem,9vmin,8rem)] font-black tabular-nums">{checkedIn}</span>
+              <span className="text-[clamp(1.5rem,5vmin,4.5rem)] font-bold text-slate-600 tabular-nums"> / {counts.total}</span>
+              <span className="ml-[1.5vmin] text-[clamp(1.1rem,3vmin,2.6rem)] font-semibold text-slate-700">checked in</span>
+            </p>
+          </div>
+        </main>
+      ) : (
+        <main className="flex flex-1 flex-col items-center justify-center gap-[4vmin] p-[4vmin] text-center">
+          <p className="text-[clamp(2.5rem,10vmin,9rem)] font-black leading-none">Attendance closed</p>
+          <p className="text-[clamp(1.25rem,4vmin,3.5rem)] font-semibold text-slate-700 tabular-nums" data-testid="projector-count">
+            {checkedIn} / {counts.total} checked in
+          </p>
+        </main>
+      )}
+    </div>
+  );
+}

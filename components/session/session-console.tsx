@@ -1,0 +1,200 @@
+"use client";
+
+import Link from "next/link";
+import { useCallback, useDeferredValue, useMemo, useState } from "react";
+import { Alert } from "@/components/ui/alert";
+import { Button, buttonClass } from "@/components/ui/button";
+import { api } from "@/lib/api/client";
+import type { AttendanceStatus, CodeDto, Counts, RecordDto, SessionDto } from "@/lib/attendance/types";
+import type { StaffWatch } from "@/lib/realtime/events";
+import { CodePanel } from "./code-panel";
+import { ConfirmDialog } from "./confirm-dialog";
+import { CountsPanel, type StatusFilter } from "./counts-panel";
+import { FlaggedList } from "./flagged-list";
+import { shortTime, STATUS_LABEL } from "./format";
+import { filterRoster } from "./roster-store";
+import { RosterRowView, type MarkHandler } from "./roster-list";
+import { ConnectionBadge, ReconnectBanner } from "./connection";
+import { useHydrated } from "./use-now";
+import { useLiveSession } from "./use-live-session";
+
+/** The teacher's live console: code, counts, flagged attempts and the roster with one-tap marking. */
+export function SessionConsole({ initial, appHost }: { initial: StaffWatch; appHost: string }) {
+  const live = useLiveSession(initial);
+  const { session, roster, applyRecord, applyCode, applyEnded } = live;
+  const sessionId = session.id;
+  const base = `/api/sessions/${encodeURIComponent(sessionId)}`;
+  const active = session.status === "active";
+  const hydrated = useHydrated();
+
+  const [filter, setFilter] = useState<StatusFilter>("all");
+  const [query, setQuery] = useState("");
+  const deferredQuery = useDeferredValue(query);
+  const visible = useMemo(() => filterRoster(roster, deferredQuery, filter), [roster, deferredQuery, filter]);
+
+  const [pendingMarks, setPendingMarks] = useState<ReadonlyMap<string, AttendanceStatus>>(() => new Map());
+  const [error, setError] = useState<string | null>(null);
+  const [regenerating, setRegenerating] = useState(false);
+  const [confirmEnd, setConfirmEnd] = useState(false);
+  const [ending, setEnding] = useState(false);
+
+  const onMark = useCallback<MarkHandler>(
+    async (studentId, studentName, status) => {
+      setPendingMarks((m) => new Map(m).set(studentId, status));
+      const res = await api<{ record: RecordDto; counts: Counts }>(`${base}/attendance/${encodeURIComponent(studentId)}`, { method: "PATCH", body: { status } });
+      if (res.ok) applyRecord(res.data.record, res.data.counts);
+      else setError(`Could not mark ${studentName} ${STATUS_LABEL[status].toLowerCase()}: ${res.error.message}`);
+      // A later tap on the same row keeps its own pending mark.
+      setPendingMarks((m) => {
+        if (m.get(studentId) !== status) return m;
+        const next = new Map(m);
+        next.delete(studentId);
+        return next;
+      });
+    },
+    [base, applyRecord],
+  );
+
+  const regenerate = async () => {
+    setRegenerating(true);
+    const res = await api<CodeDto>(`${base}/code`, { method: "POST" });
+    setRegenerating(false);
+    if (res.ok) applyCode(res.data);
+    else setError(`Could not make a new code: ${res.error.message}`);
+  };
+
+  const endSession = async () => {
+    setEnding(true);
+    const res = await api<{ session: SessionDto; counts: Counts }>(`${base}/end`, { method: "POST" });
+    setEnding(false);
+    setConfirmEnd(false);
+    if (res.ok) applyEnded(res.data.session, res.data.counts);
+    else if (res.error.code !== "session_ended") setError(`Could not end the session: ${res.error.message}`);
+  };
+
+  const counts = roster.counts;
+  const courseLabel = session.courseCode ? `${session.courseCode} · ${session.courseName}` : session.courseName;
+
+  return (
+    <div className="min-h-dvh">
+      <ReconnectBanner status={live.status} />
+      <main id="main" className="mx-auto max-w-[1600px] px-4 py-6 sm:px-6">
+        <header className="flex flex-wrap items-end justify-between gap-4">
+          <div className="min-w-0">
+            <Link href={`/courses/${encodeURIComponent(session.courseId)}`} className="text-sm font-medium text-brand-700 hover:underline">
+              ← {courseLabel}
+            </Link>
+            <h1 className="mt-1 flex flex-wrap items-center gap-3 text-2xl font-bold tracking-tight text-slate-950">
+              <span className="truncate">{session.title}</span>
+              {active ? (
+                <ConnectionBadge status={live.status} />
+              ) : (
+                <span className="rounded-full bg-slate-200 px-2.5 py-0.5 text-sm font-semibold text-slate-800">Ended</span>
+              )}
+            </h1>
+            <p className="mt-1 text-sm text-slate-600">
+              {hydrated ? `Started ${shortTime(session.startedAt)}` : "Started"}
+              {session.endedAt && hydrated ? ` · ended ${shortTime(session.endedAt)}` : ""} · late after {session.lateAfterMinutes} min
+              {session.closeAfterMinutes !== null ? ` · check-in closes after ${session.closeAfterMinutes} min` : ""}
+            </p>
+          </div>
+          <div className="flex flex-wrap gap-2">
+            <a href={`/sessions/${encodeURIComponent(sessionId)}/present`} target="_blank" rel="noopener" className={buttonClass("secondary")}>
+              Open projector
+              <span className="sr-only"> (opens in a new window)</span>
+            </a>
+            {active ? (
+              <>
+                <Button variant="secondary" onClick={regenerate} disabled={regenerating} title="Makes the current QR and code invalid at once, e.g. if a photo of it is going around">
+                  {regenerating ? "Making new code…" : "New code"}
+                </Button>
+                <Button variant="danger" onClick={() => setConfirmEnd(true)}>
+                  End session
+                </Button>
+              </>
+            ) : null}
+          </div>
+        </header>
+
+        {live.watchError ? (
+          <Alert tone="error" className="mt-4">
+            {live.watchError.message}
+          </Alert>
+        ) : null}
+        {error ? (
+          <div className="mt-4 flex items-start justify-between gap-3 rounded-lg border border-red-200 bg-red-50 px-4 py-3 text-sm text-red-900" role="alert">
+            <span>{error}</span>
+            <button type="button" onClick={() => setError(null)} className="font-semibold underline">
+              Dismiss
+            </button>
+          </div>
+        ) : null}
+
+        <div className="mt-6 grid items-start gap-6 lg:grid-cols-[22rem_minmax(0,1fr)] 2xl:grid-cols-[26rem_minmax(0,1fr)]">
+          <aside className="flex flex-col gap-6 lg:sticky lg:top-6">
+            {active ? (
+              <CodePanel code={live.code} session={session} appHost={appHost} />
+            ) : (
+              <section aria-labelledby="ended-heading" className="rounded-xl border border-slate-200 bg-white p-5 shadow-sm">
+                <h2 id="ended-heading" className="text-lg font-semibold text-slate-950">
+                  Session ended
+                </h2>
+                <p className="mt-1 text-sm text-slate-700">
+                  Check-in closed{session.endedAt && hydrated ? ` at ${shortTime(session.endedAt)}` : ""}. Students who had not checked in were marked absent. You can still change any mark below.
+                </p>
+              </section>
+            )}
+            <FlaggedList flagged={live.flagged} />
+          </aside>
+
+          <div className="flex min-w-0 flex-col gap-6">
+            <CountsPanel counts={counts} filter={filter} onFilter={setFilter} />
+            <section aria-labelledby="roster-heading" className="rounded-xl border border-slate-200 bg-white shadow-sm">
+              <div className="flex flex-wrap items-center justify-between gap-3 border-b border-slate-200 px-4 py-3">
+                <h2 id="roster-heading" className="font-semibold text-slate-950">
+                  Roster
+                  <span className="ml-2 text-sm font-normal text-slate-600">
+                    {visible.length === roster.order.length ? `${roster.order.length} students` : `${visible.length} of ${roster.order.length} shown`}
+                  </span>
+                </h2>
+                <label className="relative w-full sm:w-72">
+                  <span className="sr-only">Search students</span>
+                  <input
+                    type="search"
+                    value={query}
+                    onChange={(e) => setQuery(e.target.value)}
+                    placeholder="Search by name"
+                    className="w-full rounded-lg border border-slate-300 bg-white px-3 py-2 text-sm shadow-sm outline-none focus:border-brand-600 focus:ring-2 focus:ring-brand-600/30"
+                  />
+                </label>
+              </div>
+              <div aria-hidden="true" className="hidden grid-cols-[minmax(0,1.4fr)_7.5rem_minmax(0,1fr)_17.75rem] gap-x-4 border-b border-slate-200 bg-slate-50 px-4 py-2 text-xs font-semibold uppercase tracking-wide text-slate-600 md:grid">
+                <span>Student</span>
+                <span>Status</span>
+                <span>Checked in</span>
+                <span>Mark</span>
+              </div>
+              {visible.length === 0 ? (
+                <p className="px-4 py-8 text-center text-sm text-slate-600">{roster.order.length === 0 ? "No approved students in this course yet." : "No students match."}</p>
+              ) : (
+                <ul aria-label="Students">
+                  {visible.map((id) => (
+                    <RosterRowView key={id} row={roster.rows.get(id)!} pending={pendingMarks.get(id) ?? null} onMark={onMark} />
+                  ))}
+                </ul>
+              )}
+            </section>
+          </div>
+        </div>
+      </main>
+
+      <ConfirmDialog open={confirmEnd} title="End this session?" confirmLabel="End session" cancelLabel="Keep it open" busyLabel="Ending…" busy={ending} onConfirm={endSession} onClose={() => setConfirmEnd(false)}>
+        <p>
+          Students can no longer check in.{" "}
+          {counts.unmarked > 0 ? `The ${counts.unmarked} student${counts.unmarked === 1 ? "" : "s"} not checked in yet will be marked absent. ` : ""}
+          You can still change any mark afterwards.
+        </p>
+      </ConfirmDialog>
+    </div>
+  );
+}

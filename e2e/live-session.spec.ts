@@ -1,0 +1,317 @@
+import { mkdirSync } from "node:fs";
+import path from "node:path";
+import AxeBuilder from "@axe-core/playwright";
+import { expect, test, type APIRequestContext, type BrowserContext, type Locator, type Page, type WebSocketRoute } from "@playwright/test";
+import type jsQR from "jsqr";
+
+// The demo data from lib/db/seed.ts (the e2e server seeds a fresh database).
+const PASSWORD = "rollcall-demo";
+const TEACHER = "teacher@rollcall.test";
+const student = (n: number) => `student${String(n).padStart(2, "0")}@rollcall.test`;
+const TOTAL = 30;
+
+const SCREENSHOTS = process.env.E2E_SCREENSHOTS === "1";
+const SHOTS_DIR = path.join(__dirname, "..", "docs", "screenshots");
+
+/** Signs a browser context (or API context) in through next-auth's credentials endpoint, as the login form does. */
+async function signIn(request: APIRequestContext, email: string): Promise<void> {
+  const { csrfToken } = await (await request.get("/api/auth/csrf")).json();
+  const res = await request.post("/api/auth/callback/credentials", { form: { csrfToken, email, password: PASSWORD, json: "true" } });
+  expect(res.ok(), `sign in ${email}`).toBeTruthy();
+  const me = await request.get("/api/me");
+  expect(me.status(), `signed in as ${email}`).toBe(200);
+}
+
+/** A fresh active session on the demo course (ending one another spec may have left open). */
+async function startDemoSession(request: APIRequestContext): Promise<{ sessionId: string; courseId: string }> {
+  const { courses } = await (await request.get("/api/courses")).json();
+  const course = courses.find((c: any) => c.code === "CS101");
+  expect(course, "demo course").toBeTruthy();
+  if (course.activeSessionId) await request.post(`/api/sessions/${course.activeSessionId}/end`);
+  const res = await request.post(`/api/courses/${course.id}/sessions`, { data: { title: "Lecture 12 · Recursion" } });
+  expect(res.status()).toBe(201);
+  const { session } = await res.json();
+  return { sessionId: session.id, courseId: course.id };
+}
+
+const rowOf = (page: Page, name: string): Locator => page.locator("li[data-student-id]").filter({ hasText: name });
+
+async function consoleCode(page: Page): Promise<string> {
+  const text = (await page.getByTestId("session-code").textContent()) ?? "";
+  const code = text.replace(/\s/g, "");
+  expect(code).toMatch(/^\d{6}$/);
+  return code;
+}
+
+/** Reads the QR the projector shows, the way a phone would: from its pixels (jsQR runs in the phone's page). */
+async function scanQr(qr: Locator, phonePage: Page): Promise<string> {
+  const png = await qr.screenshot();
+  await phonePage.addScriptTag({ path: require.resolve("jsqr/dist/jsQR.js") });
+  const decoded = await phonePage.evaluate(async (b64) => {
+    const img = new Image();
+    img.src = `data:image/png;base64,${b64}`;
+    await img.decode();
+    const canvas = document.createElement("canvas");
+    canvas.width = img.width;
+    canvas.height = img.height;
+    const ctx = canvas.getContext("2d")!;
+    ctx.drawImage(img, 0, 0);
+    const { data, width, height } = ctx.getImageData(0, 0, canvas.width, canvas.height);
+    const scan = (window as unknown as { jsQR: typeof jsQR }).jsQR;
+    return scan(data, width, height)?.data ?? null;
+  }, png.toString("base64"));
+  expect(decoded, "the projector's QR decodes").not.toBeNull();
+  return decoded!;
+}
+
+/** Uncaught errors and console errors (hydration mismatches among them); failed loads while the test cuts the network are expected. */
+function collectErrors(page: Page, into: string[]): void {
+  page.on("pageerror", (e) => into.push(`${page.url()}: ${e.message}`));
+  page.on("console", (m) => {
+    if (m.type() === "error" && !/Failed to load resource|net::ERR_/.test(m.text())) into.push(`${page.url()}: ${m.text()}`);
+  });
+}
+
+async function expectNoSeriousA11yIssues(page: Page, what: string): Promise<void> {
+  const { violations } = await new AxeBuilder({ page }).analyze();
+  const serious = violations
+    .filter((v) => v.impact === "serious" || v.impact === "critical")
+    .map((v) => `${v.id}: ${v.help} → ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`);
+  expect(serious, `axe on the ${what}`).toEqual([]);
+}
+
+async function shot(page: Page, name: string, size: { width: number; height: number }): Promise<void> {
+  if (!SCREENSHOTS) return;
+  mkdirSync(SHOTS_DIR, { recursive: true });
+  await page.setViewportSize(size);
+  // Let layout, the QR and the countdown settle at the new size.
+  await page.waitForTimeout(400);
+  await page.screenshot({ path: path.join(SHOTS_DIR, name), animations: "disabled" });
+}
+
+test.describe("live session: teacher console and projector", () => {
+  test.setTimeout(150_000);
+
+  let teacher: BrowserContext;
+  let phone: BrowserContext;
+  const apiStudents: APIRequestContext[] = [];
+
+  test.afterAll(async ({ request }) => {
+    // The clock is moved forward below for a late check-in; later specs expect real time.
+    await request.get("/__e2e/clock?reset");
+    await Promise.all(apiStudents.map((r) => r.dispose()));
+    await teacher?.close();
+    await phone?.close();
+  });
+
+  test("check-ins appear live, marks stick, ending closes the projector", async ({ browser, playwright, baseURL }) => {
+    teacher = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+    phone = await browser.newContext({ viewport: { width: 390, height: 844 }, deviceScaleFactor: 3, isMobile: true, hasTouch: true });
+    const studentApi = async (n: number) => {
+      const r = await playwright.request.newContext({ baseURL });
+      apiStudents.push(r);
+      await signIn(r, student(n));
+      return r;
+    };
+
+    await signIn(teacher.request, TEACHER);
+    const { sessionId } = await startDemoSession(teacher.request);
+
+    // The console's live connection goes through a route we can cut, to prove
+    // that a reconnect resyncs from the database instead of trusting events.
+    const consolePage = await teacher.newPage();
+    const pageErrors: string[] = [];
+    collectErrors(consolePage, pageErrors);
+    let cut = false;
+    const sockets: WebSocketRoute[] = [];
+    await consolePage.routeWebSocket(/\/socket\.io\//, (ws) => {
+      // While cut, answer like a broken server: the client sees a transport error and retries with backoff.
+      if (cut) return void ws.send("not an engine.io packet");
+      ws.connectToServer();
+      sockets.push(ws);
+    });
+    await consolePage.route(/\/socket\.io\//, (route) => (cut ? route.abort() : route.continue()));
+
+    await test.step("the console opens live with the QR, the code and every approved student", async () => {
+      await consolePage.goto(`/sessions/${sessionId}`);
+      await expect(consolePage.getByRole("heading", { level: 1 })).toContainText("Lecture 12 · Recursion");
+      await expect(consolePage.locator("[data-connection=connected]")).toBeVisible();
+      await expect(consolePage.getByRole("img", { name: "QR code for students to check in" }).locator("svg")).toBeVisible();
+      await expect(consolePage.locator("li[data-student-id]")).toHaveCount(TOTAL);
+      await expect(consolePage.getByTestId("checked-in-count")).toContainText(`0 / ${TOTAL}`);
+      await expect(consolePage.getByRole("timer").first()).toHaveAttribute("aria-label", /New QR code in \d+ seconds/);
+    });
+
+    const projector = await teacher.newPage();
+    collectErrors(projector, pageErrors);
+    await test.step("the projector shows the same code, the count and no names", async () => {
+      await projector.goto(`/sessions/${sessionId}/present`);
+      await expect(projector.getByTestId("projector-count")).toContainText(`0 / ${TOTAL}`);
+      await expect(projector.getByTestId("projector-code")).toHaveText(/^\d{3} \d{3}$/);
+      // Both screens show the same code (re-read in case it rotated in between).
+      await expect(async () => {
+        expect(await projector.getByTestId("projector-code").textContent()).toBe(await consolePage.getByTestId("session-code").textContent());
+      }).toPass({ timeout: 5000 });
+      await expect(projector.getByText(/go to localhost:\d+\/join/)).toBeVisible();
+      await expect(projector.getByText("Ada Lovelace")).toHaveCount(0);
+      await expect(projector.getByRole("button", { name: "Full screen" })).toBeVisible();
+    });
+
+    await test.step("a student checks in by code from a phone: the roster shows it within a second", async () => {
+      await signIn(phone.request, student(1));
+      const code = await consoleCode(consolePage);
+      const res = await phone.request.post("/api/checkin", { data: { code } });
+      expect(res.status()).toBe(201);
+      const ada = rowOf(consolePage, "Ada Lovelace");
+      await expect(ada).toHaveAttribute("data-status", "present", { timeout: 1000 });
+      await expect(ada.getByRole("button", { name: "Present" })).toHaveAttribute("aria-pressed", "true");
+      await expect(ada.getByTitle("Checked in by typing the 6-digit code")).toBeVisible();
+      await expect(consolePage.getByTestId("checked-in-count")).toContainText(`1 / ${TOTAL}`);
+      await expect(projector.getByTestId("projector-count")).toContainText(`1 / ${TOTAL}`, { timeout: 1000 });
+    });
+
+    await test.step("the projector's QR, scanned from its pixels, checks a student in", async () => {
+      const ben = await studentApi(2);
+      const url = await scanQr(projector.getByRole("img", { name: "QR code to check in" }), await phone.newPage());
+      const token = new URL(url).searchParams.get("t");
+      expect(url.startsWith(`${baseURL}/join?t=`)).toBe(true);
+      const res = await ben.post("/api/checkin", { data: { token } });
+      expect(res.status()).toBe(201);
+      await expect(rowOf(consolePage, "Ben Okafor")).toHaveAttribute("data-status", "present", { timeout: 1000 });
+      await expect(rowOf(consolePage, "Ben Okafor").getByTitle("Checked in by scanning the QR code")).toBeVisible();
+      await expect(projector.getByTestId("projector-count")).toContainText(`2 / ${TOTAL}`);
+    });
+
+    await test.step("a check-in missed while disconnected shows up after the reconnect", async () => {
+      cut = true;
+      for (const ws of sockets.splice(0)) await ws.close();
+      await expect(consolePage.getByText(/Connection lost/)).toBeVisible();
+      const chloe = await studentApi(3);
+      expect((await chloe.post("/api/checkin", { data: { code: await consoleCode(consolePage) } })).status()).toBe(201);
+      await expect(projector.getByTestId("projector-count")).toContainText(`3 / ${TOTAL}`);
+      // The console did not hear about it...
+      await expect(rowOf(consolePage, "Chloe Martin")).toHaveAttribute("data-status", "unmarked");
+      cut = false;
+      // ...and learns it from the full resync once the socket is back (backoff is at most ~7.5 s).
+      await expect(consolePage.getByText(/Connection lost/)).toBeHidden({ timeout: 12_000 });
+      await expect(rowOf(consolePage, "Chloe Martin")).toHaveAttribute("data-status", "present", { timeout: 2000 });
+      await expect(consolePage.getByTestId("checked-in-count")).toContainText(`3 / ${TOTAL}`);
+    });
+
+    await test.step("a phone reused for another student is refused and flagged on the console", async () => {
+      await signIn(phone.request, student(5));
+      const res = await phone.request.post("/api/checkin", { data: { code: await consoleCode(consolePage) } });
+      expect(res.status()).toBe(409);
+      expect((await res.json()).error.code).toBe("device_already_used");
+      const flagged = consolePage.getByRole("region", { name: /Flagged attempts/ });
+      await expect(flagged).toContainText("Emma Schmidt used the phone Ada Lovelace checked in with");
+      await expect(rowOf(consolePage, "Ada Lovelace")).toContainText("flagged");
+      await expect(projector.getByText("Emma Schmidt")).toHaveCount(0);
+    });
+
+    await test.step("a new code replaces the old one on both screens; a check-in 11 minutes in is late", async () => {
+      const before = await consoleCode(consolePage);
+      await teacher.request.get(`/__e2e/clock?advanceMs=${11 * 60_000}`);
+      await consolePage.getByRole("button", { name: "New code" }).click();
+      await expect(consolePage.getByTestId("session-code")).not.toHaveText(before.replace(/(\d{3})(\d{3})/, "$1 $2"));
+      const fresh = await consoleCode(consolePage);
+      await expect(projector.getByTestId("projector-code")).toHaveText(fresh.replace(/(\d{3})(\d{3})/, "$1 $2"));
+      const diego = await studentApi(4);
+      const old = await diego.post("/api/checkin", { data: { code: before } });
+      expect([404, 410]).toContain(old.status());
+      const res = await diego.post("/api/checkin", { data: { code: fresh } });
+      expect(res.status()).toBe(201);
+      const row = rowOf(consolePage, "Diego Silva");
+      await expect(row).toHaveAttribute("data-status", "late", { timeout: 1000 });
+      await expect(row).toContainText("11 min");
+    });
+
+    await test.step("one-tap marking updates the row, the counts and the projector", async () => {
+      await rowOf(consolePage, "Emma Schmidt").getByRole("button", { name: "Excused" }).click();
+      await rowOf(consolePage, "Farah Haddad").getByRole("button", { name: "Absent" }).click();
+      await rowOf(consolePage, "Gabe Nguyen").getByRole("button", { name: "Present" }).click();
+      await expect(rowOf(consolePage, "Emma Schmidt")).toHaveAttribute("data-status", "excused");
+      await expect(rowOf(consolePage, "Farah Haddad")).toHaveAttribute("data-status", "absent");
+      await expect(rowOf(consolePage, "Gabe Nguyen")).toHaveAttribute("data-status", "present");
+      await expect(rowOf(consolePage, "Gabe Nguyen")).toContainText("By hand");
+      await expect(consolePage.getByTestId("checked-in-count")).toContainText(`5 / ${TOTAL}`);
+      await expect(consolePage.getByTestId("count-excused")).toHaveText("1");
+      await expect(consolePage.getByTestId("count-absent")).toHaveText("1");
+      await expect(consolePage.getByTestId("count-not-yet")).toHaveText(String(TOTAL - 7));
+      await expect(projector.getByTestId("projector-count")).toContainText(`5 / ${TOTAL}`);
+    });
+
+    await test.step("search and status filters narrow the roster", async () => {
+      await consolePage.getByRole("searchbox", { name: "Search students" }).fill("lovel");
+      await expect(consolePage.locator("li[data-student-id]")).toHaveCount(1);
+      await consolePage.getByRole("searchbox", { name: "Search students" }).fill("");
+      await consolePage.getByRole("group", { name: "Show students" }).getByRole("button", { name: /^Late/ }).click();
+      await expect(consolePage.locator("li[data-student-id]")).toHaveCount(1);
+      await expect(rowOf(consolePage, "Diego Silva")).toBeVisible();
+      await consolePage.getByRole("group", { name: "Show students" }).getByRole("button", { name: /^All/ }).click();
+      await expect(consolePage.locator("li[data-student-id]")).toHaveCount(TOTAL);
+    });
+
+    await test.step("no serious accessibility problems on the console and the projector", async () => {
+      await expectNoSeriousA11yIssues(consolePage, "console");
+      await expectNoSeriousA11yIssues(projector, "projector");
+    });
+
+    await test.step("screenshots (E2E_SCREENSHOTS=1)", async () => {
+      await shot(consolePage, "console-1280.png", { width: 1280, height: 800 });
+      await shot(consolePage, "console-1920.png", { width: 1920, height: 1080 });
+      await shot(projector, "projector-1280.png", { width: 1280, height: 800 });
+      await shot(projector, "projector-1920.png", { width: 1920, height: 1080 });
+      await consolePage.setViewportSize({ width: 1280, height: 800 });
+      await projector.setViewportSize({ width: 1280, height: 800 });
+    });
+
+    await test.step("marks survive a reload (they come from the database)", async () => {
+      await consolePage.reload();
+      await expect(consolePage.locator("[data-connection=connected]")).toBeVisible();
+      await expect(rowOf(consolePage, "Emma Schmidt")).toHaveAttribute("data-status", "excused");
+      await expect(rowOf(consolePage, "Diego Silva")).toHaveAttribute("data-status", "late");
+      await expect(consolePage.getByTestId("checked-in-count")).toContainText(`5 / ${TOTAL}`);
+    });
+
+    await test.step("ending the session asks first, marks the rest absent and closes the projector", async () => {
+      await consolePage.getByRole("button", { name: "End session" }).click();
+      const dialog = consolePage.getByRole("dialog", { name: "End this session?" });
+      await expect(dialog).toContainText(`The ${TOTAL - 7} students not checked in yet will be marked absent`);
+      await dialog.getByRole("button", { name: "Keep it open" }).click();
+      await expect(dialog).toBeHidden();
+      await expect(consolePage.locator("[data-connection=connected]")).toBeVisible();
+
+      await consolePage.getByRole("button", { name: "End session" }).click();
+      await dialog.getByRole("button", { name: "End session" }).click();
+      await expect(consolePage.getByRole("heading", { name: "Session ended" })).toBeVisible();
+      await expect(consolePage.getByRole("img", { name: "QR code for students to check in" })).toHaveCount(0);
+      await expect(consolePage.getByRole("button", { name: "New code" })).toHaveCount(0);
+      await expect(consolePage.getByTestId("count-absent")).toHaveText(String(TOTAL - 7 + 1));
+      await expect(consolePage.getByTestId("count-not-yet")).toHaveText("0");
+      await expect(rowOf(consolePage, "Hana Sato")).toHaveAttribute("data-status", "absent");
+      await expect(rowOf(consolePage, "Hana Sato")).toContainText("At end");
+      await expect(projector.getByText("Attendance closed")).toBeVisible();
+      await expect(projector.getByTestId("projector-count")).toContainText(`5 / ${TOTAL} checked in`);
+      if (SCREENSHOTS) {
+        await consolePage.screenshot({ path: test.info().outputPath("console-ended.png") });
+        await projector.screenshot({ path: test.info().outputPath("projector-ended.png") });
+      }
+
+      const late = await studentApi(9);
+      const res = await late.post("/api/checkin", { data: { code: "123456" } });
+      expect([404, 409]).toContain(res.status());
+    });
+
+    await test.step("marking still works after the end", async () => {
+      await rowOf(consolePage, "Hana Sato").getByRole("button", { name: "Excused" }).click();
+      await expect(rowOf(consolePage, "Hana Sato")).toHaveAttribute("data-status", "excused");
+      await expect(consolePage.getByTestId("count-excused")).toHaveText("2");
+      await consolePage.reload();
+      await expect(rowOf(consolePage, "Hana Sato")).toHaveAttribute("data-status", "excused");
+      await expect(consolePage.getByRole("heading", { name: "Session ended" })).toBeVisible();
+      await expectNoSeriousA11yIssues(consolePage, "ended console");
+      expect(pageErrors, "errors in the console and projector pages").toEqual([]);
+    });
+  });
+});
