@@ -19,6 +19,8 @@ export function getSocket(): ClientSocket {
       reconnectionDelay: 500,
       reconnectionDelayMax: 5000,
       randomizationFactor: 0.5,
+      // A handshake that stalls silently on busy Wi-Fi is retried after 8 s, not the default 20 s.
+      timeout: 8000,
     });
   }
   return shared;
