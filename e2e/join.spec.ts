@@ -244,7 +244,7 @@ test.describe("every refusal in plain words", () => {
     await page.goto("/join");
     await typeCode(page, code);
     await expect(resultTitle(page)).toHaveText("Check-in is closed");
-    await expect(page.getByText(/closed 1 minutes after the start/)).toBeVisible();
+    await expect(page.getByText(/closed 1 minute after the start/)).toBeVisible();
   });
 
   test("wrong code", async ({ page, context }) => {
