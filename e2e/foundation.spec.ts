@@ -5,7 +5,7 @@ import { expect, test, type Browser, type BrowserContext, type Page } from "@pla
 // enrollment by link and by code, sign-in with callbackUrl, and accessibility.
 
 const PASSWORD = "correct horse battery";
-const SHOTS = "docs/screenshots";
+import { SCREENSHOT_DIR as SHOTS } from "./support/screenshots";
 
 const unique = (prefix: string) => `${prefix}-${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}@example.test`;
 

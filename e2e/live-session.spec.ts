@@ -1,3 +1,4 @@
+import { DOC_SCREENSHOTS, SCREENSHOT_DIR } from "./support/screenshots";
 import { mkdirSync } from "node:fs";
 import path from "node:path";
 import AxeBuilder from "@axe-core/playwright";
@@ -11,8 +12,8 @@ const student = (n: number) => `student${String(n).padStart(2, "0")}@rollcall.te
 // Approved students of the demo course; other specs may have enrolled more, so it is read from the API.
 let TOTAL = 30;
 
-const SCREENSHOTS = process.env.E2E_SCREENSHOTS === "1";
-const SHOTS_DIR = path.join(__dirname, "..", "docs", "screenshots");
+const SCREENSHOTS = DOC_SCREENSHOTS;
+const SHOTS_DIR = SCREENSHOT_DIR;
 
 /** Signs a browser context (or API context) in through next-auth's credentials endpoint, as the login form does. */
 async function signIn(request: APIRequestContext, email: string): Promise<void> {

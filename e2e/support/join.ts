@@ -1,6 +1,7 @@
 import { mkdirSync } from "node:fs";
 import path from "node:path";
 import { expect, request as playwrightRequest, type APIRequestContext, type BrowserContext, type BrowserContextOptions, type Page } from "@playwright/test";
+import { SCREENSHOT_DIR as SHOTS } from "./screenshots";
 import type { Rgba } from "./y4m";
 
 /** A phone: what a student holds in the lecture hall. */
@@ -115,7 +116,6 @@ export function shownTime(iso: string): string {
 
 export const resultTitle = (page: Page) => page.locator("#result-title");
 
-const SHOTS = path.join(process.cwd(), "docs", "screenshots");
 
 /** A 390×844 screenshot for the docs (CSS pixels, whatever the phone's density). */
 export async function docShot(page: Page, name: string): Promise<void> {
