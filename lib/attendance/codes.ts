@@ -1,4 +1,5 @@
 import { createHmac, timingSafeEqual } from "node:crypto";
+import type { CodeDto } from "./types";
 
 /**
  * Rotating QR tokens and 6-digit codes (SPEC §3). Everything is derived from
@@ -14,15 +15,7 @@ export type CodeSource = {
   codeRotationSeconds: number;
 };
 
-export type CodeSnapshot = {
-  sessionId: string;
-  token: string;
-  url: string;
-  code: string;
-  expiresAt: string;
-  codeExpiresAt: string | null;
-  serverTime: string;
-};
+export type CodeSnapshot = CodeDto & { sessionId: string };
 
 const MAC_BYTES = 12; // 96 bits: unforgeable, and short enough for a small QR code.
 
