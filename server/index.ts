@@ -58,7 +58,8 @@ export async function startServer(opts: StartOptions = {}): Promise<RunningServe
 
   await new Promise<void>((resolve, reject) => {
     http.once("error", reject);
-    http.listen(opts.port ?? env.PORT, opts.hostname ?? "0.0.0.0", () => resolve());
+    // A lecture hall connects in a burst: a deep accept queue makes late phones wait instead of being reset.
+    http.listen({ port: opts.port ?? env.PORT, host: opts.hostname ?? "0.0.0.0", backlog: 4096 }, () => resolve());
   });
   const port = (http.address() as AddressInfo).port;
   const restored = restoreRotations();

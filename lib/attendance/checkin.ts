@@ -4,6 +4,7 @@ import { AppError } from "../api/errors";
 import type { PublicUser } from "../auth/users";
 import { now } from "../clock";
 import { getDb } from "../db/client";
+import { prepared } from "../db/prepared";
 import { sessions, type Course, type Session } from "../db/schema";
 import { courseAccess, isStaff } from "../courses/access";
 import { emitFlagged, emitMarked } from "../realtime/broadcast";
@@ -115,8 +116,10 @@ function hasRecord(sessionId: string, studentId: string): boolean {
   return stmts().existing.get(sessionId, studentId) !== undefined;
 }
 
+const activeSessionsQuery = prepared("checkin.activeSessions", (db) => db.select().from(sessions).where(eq(sessions.status, "active")).prepare());
+
 function activeSessions(): Session[] {
-  return getDb().select().from(sessions).where(eq(sessions.status, "active")).all();
+  return activeSessionsQuery().all();
 }
 
 /** How long after an end a typed code still earns "ended" rather than "not found". */
@@ -145,11 +148,9 @@ function endedMessage(course: Course): string {
   return `Attendance for ${course.code ?? course.name} has already ended.`;
 }
 
-type Stmts = ReturnType<typeof prepare>;
-const stmtCache = new WeakMap<object, Stmts>();
-
-function prepare() {
-  const c = getDb().$client;
+/** The check-in statements, prepared once per connection. */
+const stmts = prepared("checkin.statements", (db) => {
+  const c = db.$client;
   return {
     existing: c.prepare(`SELECT * FROM attendance_records WHERE session_id = ? AND student_id = ?`),
     deviceOwner: c.prepare(
@@ -167,17 +168,7 @@ function prepare() {
     sessionStatus: c.prepare(`SELECT status FROM sessions WHERE id = ?`).pluck(),
     flagRecord: c.prepare(`UPDATE attendance_records SET flagged = 1, updated_at = ? WHERE session_id = ? AND student_id = ?`),
   };
-}
-
-function stmts(): Stmts {
-  const key = getDb().$client;
-  let s = stmtCache.get(key);
-  if (!s) {
-    s = prepare();
-    stmtCache.set(key, s);
-  }
-  return s;
-}
+});
 
 type RawRecord = {
   session_id: string; student_id: string; status: RecordDto["status"]; method: RecordDto["method"];

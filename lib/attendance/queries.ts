@@ -1,8 +1,9 @@
-import { and, eq } from "drizzle-orm";
+import { and, eq, sql } from "drizzle-orm";
 import { AppError } from "../api/errors";
 import { getDb } from "../db/client";
 import { attendanceRecords, courses, sessions, users, type AttendanceRecord, type Course, type Session } from "../db/schema";
 import { processSingleton } from "../global";
+import { prepared } from "../db/prepared";
 import type { Counts, RecordDto, RosterRow, SessionDto } from "./types";
 
 const iso = (t: number | null) => (t === null ? null : new Date(t).toISOString());
@@ -41,24 +42,32 @@ export function recordDto(r: AttendanceRecord, studentName: string): RecordDto {
 
 export type SessionWithCourse = { session: Session; course: Course };
 
-export function loadSession(sessionId: string): SessionWithCourse {
-  const row = getDb()
+const sessionById = prepared("queries.sessionById", (db) =>
+  db
     .select({ session: sessions, course: courses })
     .from(sessions)
     .innerJoin(courses, eq(courses.id, sessions.courseId))
-    .where(eq(sessions.id, sessionId))
-    .get();
+    .where(eq(sessions.id, sql.placeholder("sessionId")))
+    .prepare(),
+);
+
+export function loadSession(sessionId: string): SessionWithCourse {
+  const row = sessionById().get({ sessionId });
   if (!row) throw new AppError("not_found", "Session not found.");
   return row;
 }
 
-export function findRecord(sessionId: string, studentId: string): RecordDto | null {
-  const row = getDb()
+const recordByStudent = prepared("queries.recordByStudent", (db) =>
+  db
     .select({ r: attendanceRecords, name: users.name })
     .from(attendanceRecords)
     .innerJoin(users, eq(users.id, attendanceRecords.studentId))
-    .where(and(eq(attendanceRecords.sessionId, sessionId), eq(attendanceRecords.studentId, studentId)))
-    .get();
+    .where(and(eq(attendanceRecords.sessionId, sql.placeholder("sessionId")), eq(attendanceRecords.studentId, sql.placeholder("studentId"))))
+    .prepare(),
+);
+
+export function findRecord(sessionId: string, studentId: string): RecordDto | null {
+  const row = recordByStudent().get({ sessionId, studentId });
   return row ? recordDto(row.r, row.name) : null;
 }
 

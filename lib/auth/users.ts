@@ -1,8 +1,9 @@
-import { eq } from "drizzle-orm";
+import { eq, sql } from "drizzle-orm";
 import { z } from "zod";
 import { AppError } from "../api/errors";
 import { now } from "../clock";
 import { getDb } from "../db/client";
+import { prepared } from "../db/prepared";
 import { users, type User, type UserKind } from "../db/schema";
 import { getEnv } from "../env";
 import { newId } from "../ids";
@@ -66,11 +67,11 @@ export async function verifyCredentials(email: string, password: string, ip: str
   return toPublicUser(user);
 }
 
+const userById = prepared("users.byId", (db) =>
+  db.select({ id: users.id, name: users.name, email: users.email, kind: users.kind }).from(users).where(eq(users.id, sql.placeholder("id"))).prepare(),
+);
+
 export function findUser(id: string): PublicUser | null {
-  const u = getDb()
-    .select({ id: users.id, name: users.name, email: users.email, kind: users.kind })
-    .from(users)
-    .where(eq(users.id, id))
-    .get();
+  const u = userById().get({ id });
   return u ?? null;
 }

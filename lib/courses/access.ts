@@ -1,6 +1,6 @@
-import { and, eq } from "drizzle-orm";
+import { and, eq, sql } from "drizzle-orm";
 import { AppError } from "../api/errors";
-import { getDb } from "../db/client";
+import { prepared } from "../db/prepared";
 import { courses, courseStaff, enrollments, type Course, type EnrollmentStatus, type StaffRole } from "../db/schema";
 
 export type CourseRole = StaffRole | "student";
@@ -11,20 +11,26 @@ export type CourseAccess = {
   enrollmentStatus: EnrollmentStatus | null;
 };
 
-export function courseAccess(userId: string, courseId: string): CourseAccess | null {
-  const db = getDb();
-  const course = db.select().from(courses).where(eq(courses.id, courseId)).get();
-  if (!course) return null;
-  const staff = db
+const queries = prepared("access.courseAccess", (db) => ({
+  course: db.select().from(courses).where(eq(courses.id, sql.placeholder("courseId"))).prepare(),
+  staff: db
     .select({ role: courseStaff.role })
     .from(courseStaff)
-    .where(and(eq(courseStaff.courseId, courseId), eq(courseStaff.userId, userId)))
-    .get();
-  const enrollment = db
+    .where(and(eq(courseStaff.courseId, sql.placeholder("courseId")), eq(courseStaff.userId, sql.placeholder("userId"))))
+    .prepare(),
+  enrollment: db
     .select({ status: enrollments.status })
     .from(enrollments)
-    .where(and(eq(enrollments.courseId, courseId), eq(enrollments.studentId, userId)))
-    .get();
+    .where(and(eq(enrollments.courseId, sql.placeholder("courseId")), eq(enrollments.studentId, sql.placeholder("userId"))))
+    .prepare(),
+}));
+
+export function courseAccess(userId: string, courseId: string): CourseAccess | null {
+  const q = queries();
+  const course = q.course.get({ courseId });
+  if (!course) return null;
+  const staff = q.staff.get({ courseId, userId });
+  const enrollment = q.enrollment.get({ courseId, userId });
   const enrollmentStatus = enrollment?.status ?? null;
   const role: CourseRole | null = staff?.role ?? (enrollmentStatus === "approved" ? "student" : null);
   return { course, role, enrollmentStatus };
