@@ -1,0 +1,71 @@
+import { parseArgs } from "node:util";
+import { z } from "zod";
+
+export const USAGE = `npm run bench -- [options]
+
+  --students N      simulated phones, one student each          (default 3000)
+  --over S          seconds over which they arrive              (default 10)
+  --rest-share F    share checking in by POST /api/checkin      (default 0.2; the rest use the socket)
+  --double-tap F    share that also send a second, concurrent
+                    check-in over the other channel             (default 0.02)
+  --page-flow       phones do what today's /join page does: POST /api/checkin
+                    first, then the socket (ignores --rest-share)
+  --seed N          seed of the arrival schedule                (default 1)
+  --runs N          repeat the whole bench, report medians      (default 1)
+  --skip-floor      measure Rollcall only
+  --profile         run the Rollcall server with --cpu-prof and summarise where time went
+  --json            print the JSON result on stdout instead of the table
+  --help`;
+
+const schema = z.object({
+  students: z.coerce.number().int().min(1).max(20_000),
+  over: z.coerce.number().positive().max(600),
+  restShare: z.coerce.number().min(0).max(1),
+  doubleTap: z.coerce.number().min(0).max(1),
+  seed: z.coerce.number().int(),
+  runs: z.coerce.number().int().min(1).max(20),
+  pageFlow: z.boolean(),
+  skipFloor: z.boolean(),
+  profile: z.boolean(),
+  json: z.boolean(),
+});
+
+export type BenchOptions = z.infer<typeof schema>;
+
+export function parseOptions(argv: string[]): BenchOptions | "help" {
+  const { values } = parseArgs({
+    args: argv,
+    strict: true,
+    options: {
+      students: { type: "string", default: "3000" },
+      over: { type: "string", default: "10" },
+      "rest-share": { type: "string", default: "0.2" },
+      "double-tap": { type: "string", default: "0.02" },
+      seed: { type: "string", default: "1" },
+      runs: { type: "string", default: "1" },
+      "page-flow": { type: "boolean", default: false },
+      "skip-floor": { type: "boolean", default: false },
+      profile: { type: "boolean", default: false },
+      json: { type: "boolean", default: false },
+      help: { type: "boolean", default: false },
+    },
+  });
+  if (values.help) return "help";
+  const parsed = schema.safeParse({
+    students: values.students,
+    over: values.over,
+    restShare: values["rest-share"],
+    doubleTap: values["double-tap"],
+    seed: values.seed,
+    runs: values.runs,
+    pageFlow: values["page-flow"],
+    skipFloor: values["skip-floor"],
+    profile: values.profile,
+    json: values.json,
+  });
+  if (!parsed.success) {
+    const i = parsed.error.issues[0];
+    throw new Error(`bad option --${String(i.path[0]).replace(/[A-Z]/g, (c) => "-" + c.toLowerCase())}: ${i.message}`);
+  }
+  return parsed.data;
+}

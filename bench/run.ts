@@ -1,0 +1,144 @@
+import { execFileSync } from "node:child_process";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import type { TargetSummary } from "./analyze";
+import { ensureBuild, type BuildInfo } from "./build";
+import { parseOptions, USAGE, type BenchOptions } from "./options";
+import { mainThreadProfile, profileText, summarizeProfile, type ProfileSummary } from "./profile";
+import { checksText, notes, table, targetChecks, type Pair } from "./report";
+import { buildSchedule, peakRate, type Arrival } from "./schedule";
+import { medianOf } from "./stats";
+import { benchFloor, benchRollcall, type RollcallExtras } from "./targets";
+
+/**
+ * `npm run bench`: the lecture-hall minute against the production Rollcall
+ * server and against the floor, side by side. Exits non-zero only when a
+ * check-in was lost or duplicated (or the bench itself broke), never on timings.
+ */
+process.env.NEXT_TELEMETRY_DISABLED ??= "1";
+const RESULTS_DIR = path.join(__dirname, "results");
+const log = (line: string) => process.stderr.write(line + "\n");
+
+type RunResult = Pair & { rollcallExtras: RollcallExtras; profile: ProfileSummary | null };
+
+async function runOnce(opts: BenchOptions, schedule: Arrival[], n: number, stamp: string): Promise<RunResult> {
+  const dir = mkdtempSync(path.join(os.tmpdir(), "rollcall-bench-"));
+  const cpuProfDir = opts.profile ? path.join(RESULTS_DIR, `${stamp}-profile-run${n}`) : null;
+  try {
+    log(`run ${n}/${opts.runs}: Rollcall`);
+    const rc = await benchRollcall({ students: opts.students, schedule, pageFlow: opts.pageFlow, dir, cpuProfDir, log });
+    let floor: TargetSummary | null = null;
+    if (!opts.skipFloor) {
+      log(`run ${n}/${opts.runs}: floor`);
+        floor = (await benchFloor({ students: opts.students, schedule, pageFlow: opts.pageFlow, dir, joinFile: rc.extras.joinFile, log })).summary;
+    }
+    let profile: ProfileSummary | null = null;
+    const file = cpuProfDir && mainThreadProfile(cpuProfDir);
+    if (file) {
+      const s = rc.summary.server;
+      profile = summarizeProfile(file, { start: s.windowStartUs, end: s.windowEndUs });
+    }
+    return { rollcall: rc.summary, floor, rollcallExtras: rc.extras, profile };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+function gitCommit(): string | null {
+  try {
+    const sha = execFileSync("git", ["rev-parse", "--short", "HEAD"], { encoding: "utf8" }).trim();
+    const dirty = execFileSync("git", ["status", "--porcelain"], { encoding: "utf8" }).trim() !== "";
+    return dirty ? `${sha}+changes` : sha;
+  } catch {
+    return null;
+  }
+}
+
+async function main(): Promise<number> {
+  let opts: BenchOptions | "help";
+  try {
+    opts = parseOptions(process.argv.slice(2));
+  } catch (e) {
+    log(`bench: ${(e as Error).message}\n\n${USAGE}`);
+    return 2;
+  }
+  if (opts === "help") {
+    log(USAGE);
+    return 0;
+  }
+
+  const started = new Date();
+  const stamp = started.toISOString().replace(/[:.]/g, "-");
+  mkdirSync(RESULTS_DIR, { recursive: true });
+  const build: BuildInfo = ensureBuild(log);
+  const schedule = buildSchedule({ students: opts.students, overSeconds: opts.over, restShare: opts.restShare, doubleTap: opts.doubleTap, seed: opts.seed });
+  const flow = opts.pageFlow ? "page flow: REST check-in, then socket" : `${Math.round(opts.restShare * 100)}% REST`;
+  log(
+    `bench: ${opts.students} students over ${opts.over} s (seed ${opts.seed}; peak ${peakRate(schedule)} arrivals/s; ` +
+      `${flow}; ${schedule.filter((a) => a.doubleTap).length} double taps)`,
+  );
+
+  const loadBefore = os.loadavg();
+  const runs: RunResult[] = [];
+  for (let n = 1; n <= opts.runs; n++) runs.push(await runOnce(opts, schedule, n, stamp));
+  const median: Pair = { rollcall: medianOf(runs.map((r) => r.rollcall)), floor: opts.skipFloor ? null : medianOf(runs.map((r) => r.floor!)) };
+
+  // Lost or duplicated in any run, on either server, fails the bench: on the floor it would mean the harness miscounts.
+  const broken = runs.flatMap((r, i) =>
+    [r.rollcall, r.floor].flatMap((s) => (s && (s.lost > 0 || s.duplicated > 0) ? [`run ${i + 1}: ${s === r.rollcall ? "Rollcall" : "floor"} lost ${s.lost}, duplicated ${s.duplicated}`] : [])),
+  );
+  const checks = targetChecks(median);
+  const result = {
+    startedAt: started.toISOString(),
+    finishedAt: new Date().toISOString(),
+    options: opts,
+    machine: { cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model ?? null, memoryBytes: os.totalmem(), node: process.version, loadBefore, loadAfter: os.loadavg() },
+    commit: gitCommit(),
+    build,
+    schedule: { peakArrivalsPerSec: peakRate(schedule), rest: schedule.filter((a) => a.channel === "rest").length, doubleTaps: schedule.filter((a) => a.doubleTap).length },
+    median,
+    targets: checks,
+    failedBecause: broken,
+    runs,
+  };
+  const file = path.join(RESULTS_DIR, `${stamp}.json`);
+  writeFileSync(file, JSON.stringify(result, null, 2) + "\n");
+
+  if (opts.json) {
+    process.stdout.write(JSON.stringify(result, null, 2) + "\n");
+  } else {
+    const title = `Lecture-hall bench: ${opts.students} students over ${opts.over} s, seed ${opts.seed}, ${flow}` +
+      (opts.runs > 1 ? ` — median of ${opts.runs} runs` : "") + ` (load average before: ${loadBefore.map((l) => l.toFixed(2)).join(" ")})`;
+    const out = [table(median, title), "", checksText(checks)];
+    if (opts.runs > 1) {
+      out.push("", "Per run (Rollcall / floor): ack p99, scan-to-roster p99 (ms), peak RSS (MiB), lost/dup/failed");
+      runs.forEach((r, i) => {
+        const line = (s: TargetSummary | null) =>
+          s ? `${s.ackLatencyMs.p99.toFixed(1)}, ${s.scanToRosterMs.p99.toFixed(1)}, ${(s.server.rssPeak / 2 ** 20).toFixed(0)}, ${s.lost}/${s.duplicated}/${s.failed}` : "—";
+        out.push(`  run ${i + 1}: ${line(r.rollcall)}  |  ${line(r.floor)}`);
+      });
+    }
+    const extra = runs.flatMap((r) => notes(r));
+    if (extra.length) out.push("", ...new Set(extra));
+    const proof = runs[0].rollcallExtras.tokenProof;
+    out.push(
+      "",
+      `Tokens: students' bearer tokens were minted with issueToken() (what POST /api/token returns); ${proof.studentEmail} used a real one from ` +
+        `POST /api/token instead (GET /api/me identical for both: ${proof.sameMeReply}; same JWE header: ${proof.sameHeader}).`,
+    );
+    for (const r of runs) if (r.profile) out.push("", profileText(r.profile));
+    out.push("", `Full result: ${path.relative(process.cwd(), file)}`);
+    if (broken.length) out.push("", "FAILED: " + broken.join("; "));
+    process.stdout.write(out.join("\n") + "\n");
+  }
+  return broken.length ? 1 : 0;
+}
+
+main().then(
+  (code) => process.exit(code),
+  (err) => {
+    log(`bench: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
+    process.exit(1);
+  },
+);
