@@ -7,6 +7,7 @@ import { getEnv } from "@/lib/env";
 import { restoreRotations, stopAllRotations } from "@/lib/realtime/rotation";
 import { setIo } from "@/lib/realtime/io";
 import { attachSocketServer } from "./socket";
+import { loadStaticPages } from "./static-pages";
 
 export type StartOptions = {
   dev?: boolean;
@@ -33,8 +34,10 @@ export async function startServer(opts: StartOptions = {}): Promise<RunningServe
   const app = next({ dev: opts.dev ?? false, dir: process.cwd(), hostname: opts.hostname ?? "0.0.0.0", port: opts.port ?? env.PORT });
   await app.prepare();
   const handle = app.getRequestHandler();
+  const serveStatic = opts.dev ? () => false : loadStaticPages(process.env.NEXT_DIST_DIR || ".next", ["/join"]);
   const onRequest = (req: IncomingMessage, res: ServerResponse) => {
     if (opts.intercept?.(req, res)) return;
+    if (serveStatic(req, res)) return;
     // Rate limits key on the client address. A client-sent X-Forwarded-For is
     // only believed behind a proxy the operator vouches for (TRUST_PROXY=true).
     if (!trustProxy || !req.headers["x-forwarded-for"]) req.headers["x-forwarded-for"] = req.socket.remoteAddress ?? "unknown";

@@ -1,5 +1,6 @@
 import { decode, encode } from "next-auth/jwt";
 import { getEnv } from "../env";
+import { processSingleton } from "../global";
 import type { UserKind } from "../db/schema";
 
 /** Same lifetime as the browser session. */
@@ -20,11 +21,25 @@ export async function issueToken(user: { id: string; kind: UserKind; name: strin
   return { token, expiresAt: new Date(Date.now() + TOKEN_MAX_AGE_SECONDS * 1000).toISOString() };
 }
 
+// Decrypting a token (key derivation + AES-GCM) is the costliest part of a
+// socket handshake; a lecture hall reconnecting after a Wi-Fi blip presents the
+// same tokens again. Decoded claims are kept until the token expires.
+const CACHE_MAX = 20_000;
+const decoded = () => processSingleton("auth.decodedTokens", () => new Map<string, { claims: TokenClaims; exp: number }>());
+
 export async function readToken(token: string): Promise<TokenClaims | null> {
   if (!token || token.length > 4096) return null;
+  const cache = decoded();
+  const hit = cache.get(token);
+  if (hit && hit.exp > Date.now()) return hit.claims;
   try {
     const claims = await decode({ token, secret: getEnv().AUTH_SECRET });
     if (!claims || typeof claims.sub !== "string") return null;
+    const exp = typeof claims.exp === "number" ? claims.exp * 1000 : 0;
+    if (exp > Date.now()) {
+      if (cache.size >= CACHE_MAX) cache.delete(cache.keys().next().value!);
+      cache.set(token, { claims: claims as unknown as TokenClaims, exp });
+    }
     return claims as unknown as TokenClaims;
   } catch {
     return null;
