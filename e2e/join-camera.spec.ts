@@ -149,15 +149,19 @@ test("the classroom moment: projector QR → phone camera → checked in → tea
     });
     testInfo.annotations.push({ type: "decoder", description: native ? "native BarcodeDetector" : "jsQR (lazy chunk)" });
 
+    // The teacher's console is open before the scan: the row must flip live.
+    const consolePage = await laptop.newPage();
+    await consolePage.goto(`/sessions/${sessionId}`);
+    await expect(consolePage.locator("[data-connection=connected]")).toBeVisible();
+    const row = consolePage.locator("li[data-student-id]", { hasText: "Tara Singh" });
+    await expect(row).toHaveAttribute("data-status", "unmarked");
+
     await page.getByRole("button", { name: "Scan QR code" }).tap();
     await expect(resultTitle(page)).toHaveText(/^You're checked in — CS101, \d{1,2}:\d{2} [AP]M$/, { timeout: 30_000 });
     // The camera is off once the code is read.
     expect(await page.evaluate(() => document.querySelector("video")?.srcObject ?? null)).toBeNull();
 
-    // The teacher's console shows the student's name, present, without a reload.
-    const consolePage = await laptop.newPage();
-    await consolePage.goto(`/sessions/${sessionId}`);
-    const row = consolePage.locator("li[data-student-id]", { hasText: "Tara Singh" });
+    // The console, open since before the scan, shows the student present without a reload.
     await expect(row).toHaveAttribute("data-status", "present");
     expect(await rosterRow(teacher, sessionId, "Tara Singh")).toMatchObject({ status: "present", method: "qr" });
     await context.close();

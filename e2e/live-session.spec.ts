@@ -279,6 +279,8 @@ test.describe("live session: teacher console and projector", () => {
     });
 
     await test.step("ending the session asks first, marks the rest absent and closes the projector", async () => {
+      // The code on the screen just before the end: after it, it must say session_ended.
+      const lastCode = await consoleCode(consolePage);
       await consolePage.getByRole("button", { name: "End session" }).click();
       const dialog = consolePage.getByRole("dialog", { name: "End this session?" });
       await expect(dialog).toContainText(`The ${TOTAL - 7} students not checked in yet will be marked absent`);
@@ -303,8 +305,9 @@ test.describe("live session: teacher console and projector", () => {
       }
 
       const late = await studentApi(9);
-      const res = await late.post("/api/checkin", { data: { code: "123456" } });
-      expect([404, 409]).toContain(res.status());
+      const res = await late.post("/api/checkin", { data: { code: lastCode } });
+      expect(res.status()).toBe(409);
+      expect((await res.json()).error.code).toBe("session_ended");
     });
 
     await test.step("marking still works after the end", async () => {

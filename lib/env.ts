@@ -32,7 +32,7 @@ export class EnvError extends Error {}
  * Reads and validates the settings once per process. A missing AUTH_SECRET is
  * generated and kept beside the database so sign-ins survive restarts.
  */
-export function loadEnv(source: NodeJS.ProcessEnv = process.env): Env {
+export function loadEnv(source: Record<string, string | undefined> = process.env): Env {
   const parsed = schema.safeParse(source);
   if (!parsed.success) {
     const first = parsed.error.issues[0];

@@ -6,7 +6,8 @@ import { authenticate, parseCookies } from "@/lib/auth/current-user";
 import { checkIn, checkinSchema } from "@/lib/attendance/checkin";
 import { sessionView } from "@/lib/attendance/view";
 import { requireStaff } from "@/lib/courses/access";
-import { DEVICE_COOKIE } from "@/lib/attendance/device";
+import { DEVICE_COOKIE, isDeviceId } from "@/lib/attendance/device";
+import { addressFrom } from "@/lib/api/ip";
 import { rooms, type Ack } from "@/lib/realtime/events";
 import { setIo, type RollcallServer } from "@/lib/realtime/io";
 import type { Server as HttpServer } from "node:http";
@@ -17,7 +18,7 @@ const idSchema = z.string().min(1).max(64);
 /** Same rule as HTTP requests in server/index.ts: X-Forwarded-For only behind a trusted proxy. */
 function requestIp(req: IncomingMessage): string {
   const fwd = req.headers["x-forwarded-for"];
-  if (process.env.TRUST_PROXY === "true" && typeof fwd === "string" && fwd) return fwd.split(",")[0].trim();
+  if (process.env.TRUST_PROXY === "true" && typeof fwd === "string" && fwd) return addressFrom(fwd);
   return req.socket.remoteAddress ?? "unknown";
 }
 
@@ -53,7 +54,6 @@ export function attachSocketServer(http: HttpServer | HttpsServer, appUrl: strin
     // A lecture hall on campus Wi-Fi: be patient with slow phones before dropping them.
     pingInterval: 25_000,
     pingTimeout: 30_000,
-    connectionStateRecovery: undefined,
   });
 
   io.use(async (socket, next) => {
@@ -64,7 +64,8 @@ export function attachSocketServer(http: HttpServer | HttpsServer, appUrl: strin
       const user = await authenticate({ token, authorization: req.headers.authorization, cookie: req.headers.cookie });
       if (!user) return next(new Error("unauthorized"));
       socket.data.user = user;
-      socket.data.deviceId = parseCookies(req.headers.cookie).get(DEVICE_COOKIE) ?? null;
+      const device = parseCookies(req.headers.cookie).get(DEVICE_COOKIE);
+      socket.data.deviceId = device && isDeviceId(device) ? device : null;
       socket.data.ip = requestIp(req);
       socket.data.userAgent = req.headers["user-agent"] ?? null;
       next();

@@ -1,5 +1,6 @@
 import type { z } from "zod";
 import { AppError, toErrorResponse } from "./errors";
+import { addressFrom } from "./ip";
 
 type Params = Record<string, string | string[] | undefined>;
 type Ctx = { params: Promise<Params> };
@@ -32,6 +33,8 @@ const MAX_BODY = 64 * 1024;
 
 /** Reads a JSON body and validates it; malformed or oversized input is `invalid_input`. */
 export async function readJson<S extends z.ZodType>(req: Request, schema: S): Promise<z.infer<S>> {
+  // Refuse an announced oversized body before buffering it.
+  if (Number(req.headers.get("content-length") ?? 0) > MAX_BODY) throw new AppError("invalid_input", "The request body is too large.");
   let text: string;
   try {
     text = await req.text();
@@ -61,7 +64,5 @@ export function parseInput<S extends z.ZodType>(schema: S, data: unknown): z.inf
 }
 
 export function clientIp(req: Request): string {
-  const fwd = req.headers.get("x-forwarded-for");
-  if (fwd) return fwd.split(",")[0].trim();
-  return req.headers.get("x-real-ip") ?? "unknown";
+  return addressFrom(req.headers.get("x-forwarded-for"));
 }

@@ -7,7 +7,7 @@ import { getDb } from "../db/client";
 import { prepared } from "../db/prepared";
 import { sessions, type Course, type Session } from "../db/schema";
 import { courseAccess, isStaff } from "../courses/access";
-import { emitFlagged, emitMarked } from "../realtime/broadcast";
+import { afterCommit, emitFlagged, emitMarked } from "../realtime/broadcast";
 import { matchCode, parseToken, verifyToken } from "./codes";
 import { reserveCodeAttempt } from "./limits";
 import { countNewRecord, loadSession, recordDto } from "./queries";
@@ -89,14 +89,10 @@ function resolveCode(raw: string, studentId: string, t: number): Resolved {
   const code = raw.trim().replace(/\s|-/g, "");
   if (!/^\d{6}$/.test(code)) throw new AppError("invalid_code");
   const active = activeSessions();
-  const valid: Session[] = [];
-  let expired = false;
-  for (const s of active) {
-    const v = matchCode(s, code, t);
-    if (v === "valid") valid.push(s);
-    else if (v === "expired") expired = true;
-  }
+  // The expired lookback costs four more HMACs per session: only when nothing is live.
+  const valid = active.filter((s) => matchCode(s, code, t, false) === "valid");
   if (valid.length === 0) {
+    const expired = active.some((s) => matchCode(s, code, t) === "expired");
     const ended = endedSessionShowing(code, studentId, t);
     if (ended) throw new AppError("session_ended", endedMessage(ended.course));
     if (expired) throw new AppError("code_expired", "That code has expired. Type the code that is on the screen now.");
@@ -208,6 +204,9 @@ function commitCheckin({ session, course, method }: Resolved, ctx: CheckinContex
 
   const outcome = db.transaction((): CheckinOutcome => {
     const existing = s.existing.get(session.id, user.id) as RawRecord | undefined;
+    // An end that committed a moment ago (after this code was validated) wrote
+    // an automatic absent: the student hears that the session ended.
+    if (existing?.method === "auto") throw new AppError("session_ended", endedMessage(course));
     if (existing) return { record: fromRaw(existing, user.name), session: sessionInfo, alreadyCheckedIn: true, created: false };
     // Session state is re-read inside the transaction: an end that committed a
     // moment ago wins over a check-in that validated its code before it.
@@ -241,7 +240,7 @@ function commitCheckin({ session, course, method }: Resolved, ctx: CheckinContex
     emitFlagged(f);
     throw new AppError("device_already_used", "This phone was already used to check in another student in this session. Each student checks in on their own device.");
   }
-  if (outcome.created) emitMarked(session.id, outcome.record, countNewRecord(session.id, course.id, outcome.record.status));
+  if (outcome.created) afterCommit("check-in broadcast", () => emitMarked(session.id, outcome.record, countNewRecord(session.id, course.id, outcome.record.status)));
   return outcome;
 }
 

@@ -5,9 +5,11 @@ import { parseCookies } from "../auth/current-user";
 export const DEVICE_COOKIE = "rollcall_device";
 const MAX_AGE = 400 * 24 * 60 * 60;
 
+export const isDeviceId = (v: string) => /^[A-Za-z0-9_-]{16,64}$/.test(v);
+
 export function deviceFromRequest(req: Request): { deviceId: string; isNew: boolean } {
   const existing = parseCookies(req.headers.get("cookie")).get(DEVICE_COOKIE);
-  if (existing && /^[A-Za-z0-9_-]{16,64}$/.test(existing)) return { deviceId: existing, isNew: false };
+  if (existing && isDeviceId(existing)) return { deviceId: existing, isNew: false };
   return { deviceId: randomBytes(18).toString("base64url"), isNew: true };
 }
 

@@ -9,7 +9,7 @@ import { getEnv } from "../env";
 import { newId, newSecret } from "../ids";
 import { requireStaff } from "../courses/access";
 import { courseSettingsSchema } from "../courses/service";
-import { clearStats, emitCode, emitEnded, emitStarted } from "../realtime/broadcast";
+import { afterCommit, clearStats, emitCode, emitEnded, emitStarted } from "../realtime/broadcast";
 import { startRotation, stopRotation } from "../realtime/rotation";
 import { snapshot } from "./codes";
 import { getCounts, invalidateCounts, loadSession, sessionDto } from "./queries";
@@ -65,8 +65,10 @@ export function startSession(actor: PublicUser, courseId: string, input: z.infer
     throw e;
   }
   const dto = sessionDto(session, course);
-  startRotation(session);
-  emitStarted(dto, approvedStudentIds(courseId));
+  afterCommit("session start", () => {
+    startRotation(session);
+    emitStarted(dto, approvedStudentIds(courseId));
+  });
   return dto;
 }
 
@@ -113,7 +115,7 @@ export function endSession(actor: PublicUser, sessionId: string): { session: Ses
   clearStats(sessionId);
   const counts = getCounts(sessionId, session.courseId);
   const dto = sessionDto({ ...session, status: "ended", endedAt: t, endedBy: actor.id }, course);
-  emitEnded(sessionId, dto.endedAt!, counts, approvedStudentIds(session.courseId));
+  afterCommit("session end", () => emitEnded(sessionId, dto.endedAt!, counts, approvedStudentIds(session.courseId)));
   return { session: dto, counts };
 }
 
@@ -143,8 +145,10 @@ export function regenerateCode(actor: PublicUser, sessionId: string): CodeDto {
     tx.insert(auditEvents).values({ at: t, actorId: actor.id, entity: "session", action: "regenerate_code", sessionId, courseId: session.courseId, subjectId: sessionId, fromValue: String(session.codeEpoch), toValue: String(next.codeEpoch) }).run();
   });
   const code = codeOf(next);
-  startRotation(next, false);
-  emitCode(sessionId, code);
+  afterCommit("code regeneration", () => {
+    startRotation(next, false);
+    emitCode(sessionId, code);
+  });
   return code;
 }
 

@@ -43,7 +43,7 @@ export function markAttendance(
     const note = input.note === undefined ? (before?.note ?? null) : input.note || null;
     // Marking late by hand during the session records how late it is now.
     const lateMinutes =
-      input.status !== "late" ? null : (before?.lateMinutes ?? (session.status === "active" ? Math.max(0, Math.floor((t - session.startedAt) / 60_000)) : null));
+      input.status !== "late" ? null : (before?.lateMinutes ?? (session.status === "active" ? Math.max(1, Math.floor((t - session.startedAt) / 60_000)) : null));
     if (before) {
       db.prepare(
         `UPDATE attendance_records SET status = ?, method = 'manual', note = ?, late_minutes = ?, marked_by = ?, updated_at = ?

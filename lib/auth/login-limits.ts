@@ -18,24 +18,36 @@ function retryAfter(res: RateLimiterRes | null): number {
 export async function loginBlockedFor(emailKey: string, ip: string): Promise<number | null> {
   const { account, ip: perIp } = limiters();
   const [a, i] = await Promise.all([account.get(emailKey), perIp.get(ip)]);
-  const blocked = [a, i].find((r, n) => r && r.consumedPoints >= (n === 0 ? 10 : 200));
+  const blocked = a && a.consumedPoints >= account.points ? a : i && i.consumedPoints >= perIp.points ? i : null;
   return blocked ? retryAfter(blocked) : null;
 }
 
-export async function assertLoginAllowed(emailKey: string, ip: string): Promise<void> {
-  const secs = await loginBlockedFor(emailKey, ip);
-  if (secs !== null) {
-    throw new AppError("rate_limited", `Too many failed sign-ins. Try again in ${secs} seconds.`, {
-      retryAfterSeconds: secs,
-    });
-  }
-}
-
-export async function recordLoginFailure(emailKey: string, ip: string): Promise<void> {
+/**
+ * Takes one attempt from the account's budget before the password is checked,
+ * so a burst of parallel guesses cannot all pass the check while scrypt runs;
+ * `succeeded()` gives it back. The address's budget counts failures only, since
+ * a whole lecture hall may sign in at once through one NAT address.
+ */
+export async function reserveLoginAttempt(emailKey: string, ip: string): Promise<{ succeeded: () => Promise<void>; failed: () => Promise<void> }> {
   const { account, ip: perIp } = limiters();
-  await Promise.all([account.penalty(emailKey, 1), perIp.penalty(ip, 1)]);
+  const fromIp = await perIp.get(ip);
+  if (fromIp && fromIp.consumedPoints >= perIp.points) throw rateLimited(fromIp);
+  try {
+    await account.consume(emailKey);
+  } catch (res) {
+    throw rateLimited(res as RateLimiterRes);
+  }
+  return {
+    succeeded: async () => {
+      await account.delete(emailKey);
+    },
+    failed: async () => {
+      await perIp.penalty(ip, 1);
+    },
+  };
 }
 
-export async function recordLoginSuccess(emailKey: string): Promise<void> {
-  await limiters().account.delete(emailKey);
+function rateLimited(res: RateLimiterRes): AppError {
+  const secs = retryAfter(res);
+  return new AppError("rate_limited", `Too many failed sign-ins. Try again in ${secs} seconds.`, { retryAfterSeconds: secs });
 }

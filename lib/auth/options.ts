@@ -1,14 +1,14 @@
 import type { NextAuthOptions } from "next-auth";
 import CredentialsProvider from "next-auth/providers/credentials";
 import { isAppError } from "../api/errors";
+import { addressFrom } from "../api/ip";
 import { getEnv } from "../env";
 import { TOKEN_MAX_AGE_SECONDS } from "./tokens";
 import { credentialsSchema, verifyCredentials } from "./users";
 
 function requestIp(headers: Record<string, unknown> | undefined): string {
   const fwd = headers?.["x-forwarded-for"];
-  if (typeof fwd === "string" && fwd) return fwd.split(",")[0].trim();
-  return "unknown";
+  return addressFrom(typeof fwd === "string" ? fwd : null);
 }
 
 export function authOptions(): NextAuthOptions {

@@ -7,7 +7,7 @@ import { prepared } from "../db/prepared";
 import { users, type User, type UserKind } from "../db/schema";
 import { getEnv } from "../env";
 import { newId } from "../ids";
-import { assertLoginAllowed, recordLoginFailure, recordLoginSuccess } from "./login-limits";
+import { reserveLoginAttempt } from "./login-limits";
 import { dummyPasswordHash, hashPassword, verifyPassword } from "./password";
 
 export type PublicUser = { id: string; name: string; email: string; kind: UserKind };
@@ -56,14 +56,14 @@ export async function registerUser(input: z.infer<typeof registerSchema>): Promi
 /** Checks an e-mail and password under the sign-in rate limits. */
 export async function verifyCredentials(email: string, password: string, ip: string): Promise<PublicUser> {
   const key = emailKey(email);
-  await assertLoginAllowed(key, ip);
+  const attempt = await reserveLoginAttempt(key, ip);
   const user = getDb().select().from(users).where(eq(users.emailKey, key)).get();
   const ok = await verifyPassword(password, user?.passwordHash ?? (await dummyPasswordHash()));
   if (!user || !ok) {
-    await recordLoginFailure(key, ip);
+    await attempt.failed();
     throw new AppError("invalid_credentials");
   }
-  await recordLoginSuccess(key);
+  await attempt.succeeded();
   return toPublicUser(user);
 }
 

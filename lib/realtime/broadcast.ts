@@ -16,6 +16,19 @@ function emit<E extends EventName>(room: string | string[], event: E, ...args: P
   }
 }
 
+/**
+ * Side effects after a commit (timers, fan-out lists, emits): whatever fails
+ * here is logged, never turned into an error reply for a change that is
+ * already committed.
+ */
+export function afterCommit(what: string, fn: () => void): void {
+  try {
+    fn();
+  } catch (err) {
+    console.error(`[rollcall] after-commit ${what} failed`, err);
+  }
+}
+
 export function emitMarked(sessionId: string, record: RecordDto, counts: Counts): void {
   emit(rooms.staff(sessionId), "attendance:marked", { sessionId, record, counts });
   emit(rooms.user(record.studentId), "attendance:marked", { sessionId, record });

@@ -159,6 +159,16 @@ describe("POST /api/token and GET /api/me", () => {
     expect((await a.client.get("/api/me")).status).toBe(200);
   });
 
+  it("a burst of parallel wrong passwords gets at most 10 judged, the rest rate_limited", async () => {
+    const a = await registerAndLogin(server.url, "student");
+    const replies = await Promise.all(
+      Array.from({ length: 30 }, (_, i) => anon().post("/api/token", { email: a.email, password: `burst-${i}-wrong` })),
+    );
+    const codes = replies.map((r) => r.body.error.code);
+    expect(codes.filter((c) => c === "invalid_credentials")).toHaveLength(10);
+    expect(codes.filter((c) => c === "rate_limited")).toHaveLength(20);
+  });
+
   it("accepts the next-auth session cookie through the same decoder", async () => {
     const a = await registerAndLogin(server.url, "teacher");
     const { token } = await issueToken(a.user as any);

@@ -18,7 +18,7 @@ export const POST = route(async (req) => {
     if (input.token !== undefined) {
       const t = now();
       const { sessionId, courseName, courseCode } = assertTokenLive(input.token, t);
-      cookies.push(heldScanCookie({ token: input.token, scannedAt: t, deviceId: device.deviceId }, secure));
+      cookies.push(heldScanCookie({ token: input.token.trim(), scannedAt: t, deviceId: device.deviceId }, secure));
       const err = new AppError("unauthenticated", `Sign in to finish checking in to ${courseName}. Your scan is saved for 5 minutes.`, {
         held: true,
         sessionId,
@@ -55,6 +55,11 @@ export const POST = route(async (req) => {
     });
     return withCookies(json(result, created ? 201 : 200), cookies);
   } catch (e) {
+    // Scan, then enroll: a live QR from a student who is not in the course yet is
+    // held like a signed-out scan, so enrolling within 5 minutes still counts the scan.
+    if (input.token !== undefined && e instanceof AppError && e.code === "not_enrolled") {
+      cookies.push(heldScanCookie({ token: input.token.trim(), scannedAt: scannedAt ?? now(), deviceId: device.deviceId }, secure));
+    }
     return withCookies(toErrorResponse(e), cookies);
   }
 });
