@@ -2,6 +2,7 @@ import AxeBuilder from "@axe-core/playwright";
 import { expect, test, type Page } from "@playwright/test";
 import {
   PHONE,
+  TEACHER_EMAIL,
   advanceServerClock,
   demoTeacher,
   docShot,
@@ -236,7 +237,7 @@ test.describe("every refusal in plain words", () => {
     await expect(page.getByText("Attendance for CS101 has already ended. If you were in class, talk to your teacher.")).toBeVisible();
   });
 
-  test("check-in closed", async ({ page, context }) => {
+  test("check-in closed", async ({ page, context, browser }) => {
     const sessionId = await startSession(teacher, { closeAfterMinutes: 1 });
     await signInContext(context, student(9));
     await advanceServerClock(teacher.api, 90_000);
@@ -245,6 +246,14 @@ test.describe("every refusal in plain words", () => {
     await typeCode(page, code);
     await expect(resultTitle(page)).toHaveText("Check-in is closed");
     await expect(page.getByText(/closed 1 minute after the start/)).toBeVisible();
+    // The projector stops showing a code nobody can use.
+    const laptop = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+    await signInContext(laptop, TEACHER_EMAIL);
+    const projector = await laptop.newPage();
+    await projector.goto(`/sessions/${sessionId}/present`);
+    await expect(projector.getByText("Check-in closed")).toBeVisible();
+    await expect(projector.getByRole("img", { name: "QR code to check in" })).toHaveCount(0);
+    await laptop.close();
   });
 
   test("wrong code", async ({ page, context }) => {

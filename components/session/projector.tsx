@@ -6,6 +6,7 @@ import { CountdownRing } from "./countdown-ring";
 import { groupCode } from "./format";
 import { QrCode } from "./qr-code";
 import { useLiveSession } from "./use-live-session";
+import { useNow } from "./use-now";
 
 function subscribeFullscreen(onChange: () => void) {
   document.addEventListener("fullscreenchange", onChange);
@@ -22,6 +23,8 @@ function useWakeLock(enabled: boolean) {
       if (document.visibilityState !== "visible" || cancelled) return;
       try {
         sentinel = await navigator.wakeLock.request("screen");
+        // Unmounted while the request was pending: give the lock straight back.
+        if (cancelled) void sentinel.release().catch(() => {});
       } catch {
         // Refused (battery saver, no user gesture yet): the page still works.
       }
@@ -46,7 +49,12 @@ export function Projector({ initial, appHost }: { initial: StaffWatch; appHost: 
   const { session, code, roster } = live;
   const counts = roster.counts;
   const checkedIn = counts.present + counts.late;
-  const active = session.status === "active";
+  // After closeAfterMinutes a scan is refused: say so instead of showing a code
+  // nobody can use (server time, via the offset the last code carried).
+  const now = useNow(1000);
+  const closesAt = session.closeAfterMinutes === null ? null : Date.parse(session.startedAt) + session.closeAfterMinutes * 60_000;
+  const checkinClosed = session.status === "active" && closesAt !== null && now !== null && now + (code?.offsetMs ?? 0) >= closesAt;
+  const active = session.status === "active" && !checkinClosed;
   const courseLabel = session.courseCode ? `${session.courseCode} · ${session.courseName}` : session.courseName;
 
   const isFullscreen = useSyncExternalStore(
@@ -146,7 +154,7 @@ export function Projector({ initial, appHost }: { initial: StaffWatch; appHost: 
         </main>
       ) : (
         <main className="flex flex-1 flex-col items-center justify-center gap-[4vmin] p-[4vmin] text-center">
-          <p className="text-[clamp(2.5rem,10vmin,9rem)] font-black leading-none">Attendance closed</p>
+          <p className="text-[clamp(2.5rem,10vmin,9rem)] font-black leading-none">{checkinClosed ? "Check-in closed" : "Attendance closed"}</p>
           <p className="text-[clamp(1.25rem,4vmin,3.5rem)] font-semibold text-slate-700 tabular-nums" data-testid="projector-count">
             {checkedIn} / {counts.total} checked in
           </p>
