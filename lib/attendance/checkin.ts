@@ -10,7 +10,7 @@ import { courseAccess, isStaff } from "../courses/access";
 import { afterCommit, emitFlagged, emitMarked } from "../realtime/broadcast";
 import { matchCode, parseToken, verifyToken } from "./codes";
 import { reserveCodeAttempt } from "./limits";
-import { countNewRecord, loadSession, recordDto } from "./queries";
+import { activeSessions, countNewRecord, loadSession, recordDto } from "./queries";
 import type { CheckinResult, FlaggedDto, RecordDto } from "./types";
 
 export const checkinSchema = z
@@ -110,12 +110,6 @@ function resolveCode(raw: string, studentId: string, t: number): Resolved {
 
 function hasRecord(sessionId: string, studentId: string): boolean {
   return stmts().existing.get(sessionId, studentId) !== undefined;
-}
-
-const activeSessionsQuery = prepared("checkin.activeSessions", (db) => db.select().from(sessions).where(eq(sessions.status, "active")).prepare());
-
-function activeSessions(): Session[] {
-  return activeSessionsQuery().all();
 }
 
 /** How long after an end a typed code still earns "ended" rather than "not found". */

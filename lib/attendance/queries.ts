@@ -66,6 +66,13 @@ const recordByStudent = prepared("queries.recordByStudent", (db) =>
     .prepare(),
 );
 
+const activeSessionsQuery = prepared("queries.activeSessions", (db) => db.select().from(sessions).where(eq(sessions.status, "active")).prepare());
+
+/** Every active session: typed codes are matched against them, and their rotation timers restored at start. */
+export function activeSessions(): Session[] {
+  return activeSessionsQuery().all();
+}
+
 export function findRecord(sessionId: string, studentId: string): RecordDto | null {
   const row = recordByStudent().get({ sessionId, studentId });
   return row ? recordDto(row.r, row.name) : null;

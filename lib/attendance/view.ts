@@ -11,7 +11,7 @@ import type { FlaggedDto } from "./types";
 export function sessionAccess(user: PublicUser, sessionId: string) {
   const row = loadSession(sessionId);
   const access = courseAccess(user.id, row.session.courseId);
-  return { ...row, role: access?.role ?? null, enrollmentStatus: access?.enrollmentStatus ?? null };
+  return { ...row, role: access?.role ?? null };
 }
 
 export function flaggedAttempts(sessionId: string): FlaggedDto[] {

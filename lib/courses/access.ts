@@ -38,11 +38,11 @@ export function courseAccess(userId: string, courseId: string): CourseAccess | n
 
 export const isStaff = (role: CourseRole | null): role is StaffRole => role === "owner" || role === "ta";
 
-/** Course must exist (404) and the caller must be staff (403), or owner when `ownerOnly`. */
-export function requireStaff(userId: string, courseId: string, ownerOnly = false): CourseAccess & { role: StaffRole } {
+/** Course must exist (404) and the caller must be staff (403). */
+export function requireStaff(userId: string, courseId: string): CourseAccess & { role: StaffRole } {
   const access = courseAccess(userId, courseId);
   if (!access) throw new AppError("not_found", "Course not found.");
-  if (!isStaff(access.role) || (ownerOnly && access.role !== "owner")) throw new AppError("forbidden");
+  if (!isStaff(access.role)) throw new AppError("forbidden");
   return access as CourseAccess & { role: StaffRole };
 }
 

@@ -1,8 +1,6 @@
-import { eq } from "drizzle-orm";
 import { snapshot, nextChangeAt, type CodeSource } from "../attendance/codes";
+import { activeSessions } from "../attendance/queries";
 import { now } from "../clock";
-import { getDb } from "../db/client";
-import { sessions } from "../db/schema";
 import { getEnv } from "../env";
 import { processSingleton } from "../global";
 import { emitCode } from "./broadcast";
@@ -49,7 +47,7 @@ export function stopAllRotations(): void {
 }
 
 export function restoreRotations(): number {
-  const active = getDb().select().from(sessions).where(eq(sessions.status, "active")).all();
+  const active = activeSessions();
   for (const s of active) startRotation(s, false);
   return active.length;
 }

@@ -5,6 +5,7 @@ import { studentSummary } from "@/lib/courses/student-summary";
 import { getDb } from "@/lib/db/client";
 import { UNAMBIGUOUS } from "@/lib/ids";
 import { ApiClient, nextEvent, emitAck, registerAndLogin } from "../api";
+import { setProcessValue } from "@/lib/global";
 import { startTestServer, type TestServer } from "../server";
 
 // Issue 2 end to end over real HTTP and a real Socket.IO server: accounts,
@@ -440,6 +441,8 @@ describe("restart", () => {
     const before = dbState();
 
     await server.close();
+    // A restart is a new process: nothing decoded or cached in memory survives it.
+    setProcessValue("auth.decodedTokens", undefined);
     server = await startTestServer();
 
     const c = new ApiClient(server.url);
