@@ -1,7 +1,9 @@
 /**
  * Reads QR codes from a playing <video>. The browser's own BarcodeDetector is
- * used where it supports QR codes (Android Chrome, for one); elsewhere jsQR
- * is imported on demand, so the decoder never weighs on /join's first load.
+ * used where it supports QR codes (Android Chrome, for one) and sees the whole
+ * frame; elsewhere jsQR is imported on demand (jsqr-decoder.ts), so the
+ * decoder never weighs on /join's first load, and sweeps the frame a region
+ * per tick (scan-plan.ts).
  */
 
 export type DecoderKind = "native" | "jsqr";
@@ -19,9 +21,6 @@ type BarcodeDetectorClass = {
   new (options: { formats: string[] }): BarcodeDetectorInstance;
   getSupportedFormats(): Promise<string[]>;
 };
-
-/** Frames are scaled to at most this many pixels a side before jsQR sees them: fast on old phones, plenty for a projected QR. */
-export const MAX_DECODE_SIDE = 640;
 
 async function nativeDecoder(): Promise<FrameDecoder | null> {
   const Detector = (globalThis as { BarcodeDetector?: BarcodeDetectorClass }).BarcodeDetector;
@@ -43,31 +42,18 @@ async function nativeDecoder(): Promise<FrameDecoder | null> {
 }
 
 async function jsqrDecoder(): Promise<FrameDecoder> {
-  const { default: jsQR } = await import("jsqr");
-  const canvas = document.createElement("canvas");
-  const ctx = canvas.getContext("2d", { willReadFrequently: true });
-  if (!ctx) throw new Error("Canvas 2D is not available");
-  return {
-    kind: "jsqr",
-    async decode(video) {
-      const vw = video.videoWidth;
-      const vh = video.videoHeight;
-      if (!vw || !vh) return [];
-      // Only the centre square is visible in the viewfinder (object-cover), so
-      // decode what the student is aiming at, at the best resolution the budget allows.
-      const side = Math.min(vw, vh);
-      const out = Math.min(side, MAX_DECODE_SIDE);
-      if (canvas.width !== out) {
-        canvas.width = out;
-        canvas.height = out;
-      }
-      ctx.drawImage(video, (vw - side) / 2, (vh - side) / 2, side, side, 0, 0, out, out);
-      const image = ctx.getImageData(0, 0, out, out);
-      // A projector may show light-on-dark: try both.
-      const code = jsQR(image.data, out, out, { inversionAttempts: "attemptBoth" });
-      return code?.data ? [code.data] : [];
-    },
-  };
+  const { createJsqrDecoder } = await import("./jsqr-decoder");
+  return createJsqrDecoder();
+}
+
+/**
+ * How long to wait before the next tick, given how long the last decode held
+ * the main thread: never sooner than `intervalMs`, and never before twice the
+ * decode's own time has passed, so on a phone slow enough to need longer the
+ * page still keeps two thirds of the main thread for itself.
+ */
+export function nextScanDelay(decodeMs: number, intervalMs: number): number {
+  return Math.max(intervalMs, Math.ceil(2 * Math.max(0, decodeMs)));
 }
 
 export async function createDecoder(): Promise<FrameDecoder> {

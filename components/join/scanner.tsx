@@ -3,11 +3,17 @@
 import { useCallback, useEffect, useRef, useState } from "react";
 import { Button } from "@/components/ui/button";
 import { cameraProblemFromError, describeCameraProblem, detectBrowser, type CameraProblem } from "./messages";
-import { createDecoder, type DecoderKind, type FrameDecoder } from "./qr-decoder";
+import { createDecoder, nextScanDelay, type DecoderKind, type FrameDecoder } from "./qr-decoder";
 import { tokenFromScan } from "./scan-text";
 
 /** How often a frame is decoded: quick enough to feel instant, slow enough to keep an old phone cool. */
 const SCAN_INTERVAL_MS = 150;
+/**
+ * Ticks without any QR code before "that isn't a Rollcall code" goes away: the
+ * jsQR decoder looks at a different part of the frame on each tick, so a
+ * foreign code is seen only on some of them.
+ */
+const NOT_OURS_HOLD_TICKS = 6;
 
 type State = { name: "idle" } | { name: "starting" } | { name: "scanning" } | { name: "problem"; problem: CameraProblem };
 
@@ -69,16 +75,20 @@ export function Scanner({ onToken, onUseCode, autoStart = false }: ScannerProps)
 
   const scanLoop = useCallback(
     (decoder: FrameDecoder, run: number) => {
+      let missed = 0;
       const tick = async () => {
         if (run !== runRef.current) return;
         const video = videoRef.current;
+        let decodeMs = 0;
         if (video && video.readyState >= HTMLMediaElement.HAVE_CURRENT_DATA) {
           let texts: string[] = [];
+          const began = performance.now();
           try {
             texts = await decoder.decode(video);
           } catch {
             texts = [];
           }
+          decodeMs = performance.now() - began;
           if (run !== runRef.current) return;
           for (const text of texts) {
             const token = tokenFromScan(text);
@@ -89,9 +99,11 @@ export function Scanner({ onToken, onUseCode, autoStart = false }: ScannerProps)
               return;
             }
           }
-          setNotOurs(texts.length > 0);
+          missed = texts.length > 0 ? 0 : missed + 1;
+          if (texts.length > 0) setNotOurs(true);
+          else if (missed >= NOT_OURS_HOLD_TICKS) setNotOurs(false);
         }
-        timerRef.current = setTimeout(tick, SCAN_INTERVAL_MS);
+        timerRef.current = setTimeout(tick, nextScanDelay(decodeMs, SCAN_INTERVAL_MS));
       };
       void tick();
     },
