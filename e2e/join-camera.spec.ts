@@ -19,6 +19,7 @@ import {
   student,
   type Teacher,
 } from "./support/join";
+import { homography, photographScreen, project, rgbaToPng, type Quad } from "./support/camera-scene";
 import { lumaAt, toY4m, type Rgba } from "./support/y4m";
 
 // The in-page camera scanner, with a real (fake-device) camera: Chromium plays
@@ -168,6 +169,114 @@ test("the classroom moment: projector QR → phone camera → checked in → tea
   } finally {
     await phone.close();
     await laptop.close();
+  }
+});
+
+/**
+ * Makes the page behave as in a browser without a native QR detector (iPhone
+ * Safari, desktop Chromium on Linux): BarcodeDetector is removed before any
+ * page script runs, and every value the scanner's data-decoder attribute
+ * takes is recorded, so the test can tell which decoder read the code even
+ * after the scanner has gone.
+ */
+function withoutNativeDetector(): void {
+  delete (window as { BarcodeDetector?: unknown }).BarcodeDetector;
+  const seen: string[] = ((window as unknown as { __decoders: string[] }).__decoders = []);
+  new MutationObserver((records) => {
+    for (const r of records) {
+      const nodes = r.type === "attributes" ? [r.target] : [...r.addedNodes];
+      for (const n of nodes) if (n instanceof Element && n.getAttribute("data-decoder")) seen.push(n.getAttribute("data-decoder")!);
+    }
+  }).observe(document, { subtree: true, childList: true, attributes: true, attributeFilter: ["data-decoder"] });
+}
+
+test("a phone held up at the whole projector screen, off-centre and at an angle, reads the QR (no native detector)", async ({ browser }, testInfo) => {
+  test.setTimeout(120_000);
+  const sessionId = await startSession(teacher, { rotationSeconds: 60, title: "Back-row lecture" });
+
+  // The projector: the real page, full screen on a 1920×1080 projector.
+  const projectorContext = await browser.newContext({ viewport: { width: 1920, height: 1080 }, baseURL: baseURL() });
+  const consoleContext = await browser.newContext({ viewport: { width: 1280, height: 800 }, baseURL: baseURL() });
+  let phone: Browser | undefined;
+  try {
+    await signInContext(projectorContext, TEACHER_EMAIL);
+    const projector = await projectorContext.newPage();
+    await projector.goto(`/sessions/${sessionId}/present`);
+    const qr = projector.locator("[data-qr-value]");
+    await expect(qr).toHaveAttribute("data-qr-value", /\/join\?t=/);
+    expect(await qr.getAttribute("data-qr-value")).toBe((await liveCode(teacher, sessionId)).url);
+    await projector.evaluate(() => document.fonts.ready);
+    const screen = await pngToRgba(projector, await projector.screenshot({ animations: "disabled" }));
+    expect([screen.width, screen.height]).toEqual([1920, 1080]);
+
+    // The camera's view from a seat to the right: the screen in the left half of a
+    // 1280×720 frame, its far (left) edge shorter, the phone a little tilted, the room dim.
+    const W = 1280;
+    const H = 720;
+    const corners: Quad = [
+      { x: 18, y: 182 },
+      { x: 540, y: 128 },
+      { x: 548, y: 462 },
+      { x: 26, y: 440 },
+    ];
+    const frame = photographScreen(screen, { width: W, height: H, screen: corners });
+    // Where the QR lands: wholly left of the centre square (x 280…1000) that the scanner
+    // used to decode alone, so only a look at the rest of the frame can read it.
+    const box = (await qr.boundingBox())!;
+    const toFrame = homography(
+      [
+        { x: 0, y: 0 },
+        { x: 1920, y: 0 },
+        { x: 1920, y: 1080 },
+        { x: 0, y: 1080 },
+      ],
+      corners,
+    );
+    const qrInFrame = [
+      { x: box.x, y: box.y },
+      { x: box.x + box.width, y: box.y },
+      { x: box.x + box.width, y: box.y + box.height },
+      { x: box.x, y: box.y + box.height },
+    ].map((p) => project(toFrame, p));
+    for (const p of qrInFrame) {
+      expect(p.x).toBeGreaterThan(0);
+      expect(p.x).toBeLessThan((W - H) / 2);
+    }
+    const qrWidth = Math.max(...qrInFrame.map((p) => p.x)) - Math.min(...qrInFrame.map((p) => p.x));
+    testInfo.annotations.push({ type: "QR in the camera frame", description: `${Math.round(qrWidth)} px wide of ${W}, at x ${qrInFrame.map((p) => Math.round(p.x)).join("/")}` });
+    const framePng = await rgbaToPng(projector, frame);
+    writeFileSync(testInfo.outputPath("camera-frame.png"), framePng);
+    await testInfo.attach("camera frame", { body: framePng, contentType: "image/png" });
+    const video = testInfo.outputPath("hall.y4m");
+    writeFileSync(video, toY4m(frame, { width: W, height: H, frames: 2, fill: 1 }));
+
+    // The teacher's console, open before the scan.
+    await signInContext(consoleContext, TEACHER_EMAIL);
+    const consolePage = await consoleContext.newPage();
+    await consolePage.goto(`/sessions/${sessionId}`);
+    await expect(consolePage.locator("[data-connection=connected]")).toBeVisible();
+    const row = consolePage.locator("li[data-student-id]", { hasText: "Wen Li" });
+    await expect(row).toHaveAttribute("data-status", "unmarked");
+
+    // The student's phone, its camera seeing that frame, with no native QR detector.
+    phone = await phoneBrowser([...FAKE_CAMERA, "--use-fake-ui-for-media-stream", `--use-file-for-fake-video-capture=${video}`]);
+    const context = await phoneContext(phone, true);
+    await context.addInitScript(withoutNativeDetector);
+    await signInContext(context, student(23));
+    const page = await context.newPage();
+    await page.goto("/join");
+    expect(await page.evaluate(() => "BarcodeDetector" in window)).toBe(false);
+    await page.getByRole("button", { name: "Scan QR code" }).tap();
+    await expect(resultTitle(page)).toHaveText(/^You're checked in — CS101, \d{1,2}:\d{2} [AP]M$/, { timeout: 30_000 });
+    expect(await page.evaluate(() => (window as unknown as { __decoders: string[] }).__decoders)).toEqual(["jsqr"]);
+    expect(await page.evaluate(() => document.querySelector("video")?.srcObject ?? null)).toBeNull();
+
+    await expect(row).toHaveAttribute("data-status", "present");
+    expect(await rosterRow(teacher, sessionId, "Wen Li")).toMatchObject({ status: "present", method: "qr" });
+  } finally {
+    await phone?.close();
+    await projectorContext.close();
+    await consoleContext.close();
   }
 });
 
