@@ -2,7 +2,7 @@ import { execFileSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { monitorEventLoopDelay } from "node:perf_hooks";
 import { io, type Socket } from "socket.io-client";
-import type { CheckinResult, Counts, ErrorDto } from "@/lib/attendance/types";
+import type { CheckinResult, Counts, ErrorDto } from "@/lib/model/attendance";
 import type { ClientToServerEvents, ServerToClientEvents } from "@/lib/realtime/events";
 import { phoneAgent, request } from "./http";
 import type { Arrival, Channel } from "./schedule";

@@ -2,7 +2,8 @@ import { writeFileSync } from "node:fs";
 import { hashPassword } from "@/lib/auth/password";
 import { issueToken } from "@/lib/auth/tokens";
 import { getDb } from "@/lib/db/client";
-import { courses, courseStaff, enrollments, users } from "@/lib/db/schema";
+import { seedCourse } from "@/lib/db/seed";
+import type { SqliteDatabase } from "@/lib/db/sqlite";
 import { getEnv } from "@/lib/env";
 import { newEnrollCode, newId } from "@/lib/ids";
 import { getIo } from "@/lib/realtime/io";
@@ -21,22 +22,14 @@ async function seed(count: number): Promise<Roster> {
   const db = getDb();
   // One scrypt hash for every account: hashing 3,000 passwords would take minutes and measure nothing.
   const passwordHash = await hashPassword(PASSWORD);
-  const t = Date.now();
   const teacher = { id: newId(), name: "Bench Teacher", email: "teacher@bench.test", kind: "teacher" as const };
   const courseId = newId();
   const students = Array.from({ length: count }, (_, i) => {
     const n = String(i + 1).padStart(5, "0");
     return { id: newId(), name: `Student ${n}`, email: `student${n}@bench.test`, kind: "student" as const };
   });
-  db.transaction((tx) => {
-    tx.insert(users).values({ ...teacher, emailKey: teacher.email, passwordHash, createdAt: t }).run();
-    tx.insert(courses).values({ id: courseId, name: "Lecture Hall Benchmark", code: "BENCH1", term: "Bench", enrollCode: newEnrollCode(), ownerId: teacher.id, createdAt: t }).run();
-    tx.insert(courseStaff).values({ courseId, userId: teacher.id, role: "owner", createdAt: t }).run();
-    for (const s of students) {
-      tx.insert(users).values({ ...s, emailKey: s.email, passwordHash, createdAt: t }).run();
-      tx.insert(enrollments).values({ courseId, studentId: s.id, status: "approved", createdAt: t, updatedAt: t }).run();
-    }
-  });
+  const course = { id: courseId, name: "Lecture Hall Benchmark", code: "BENCH1", term: "Bench", enrollCode: newEnrollCode() };
+  await db.transaction((tx) => seedCourse(tx, { teacher, students, course, passwordHash }));
   // The very function POST /api/token calls after checking the password.
   const withTokens: BenchStudent[] = await Promise.all(
     students.map(async (s) => ({ id: s.id, name: s.name, email: s.email, token: (await issueToken(s)).token })),
@@ -59,7 +52,7 @@ async function main() {
   const seedStart = performance.now();
   const roster = await seed(count);
   // Both bench servers start the minute with an empty write-ahead log, so neither pays less per fsync for a log its seeding already grew.
-  getDb().$client.pragma("wal_checkpoint(TRUNCATE)");
+  (getDb() as SqliteDatabase).sqlite.pragma("wal_checkpoint(TRUNCATE)");
   writeFileSync(rosterFile, JSON.stringify(roster));
   const seedMs = performance.now() - seedStart;
 

@@ -3,7 +3,7 @@
 import { useRouter } from "next/navigation";
 import { useId, useState, type FormEvent } from "react";
 import { api } from "@/lib/api/client";
-import type { SessionDto } from "@/lib/attendance/types";
+import type { SessionDto } from "@/lib/model/attendance";
 import { Alert } from "./ui/alert";
 import { Button } from "./ui/button";
 import { Field } from "./ui/field";

@@ -1,4 +1,4 @@
-import { getProcessValue, setProcessValue } from "./global";
+import { getProcessValue, setProcessValue } from "./process-store";
 
 /**
  * The server clock is the only clock (SPEC §3). Tests move it instead of

@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { z } from "zod";
-import { processSingleton } from "./global";
+import { processSingleton } from "./process-store";
 
 const bool = z
   .enum(["true", "false", "1", "0", "yes", "no"], { message: "must be true or false" })
@@ -16,6 +16,9 @@ const schema = z.object({
     .optional(),
   AUTH_SECRET: z.string().min(32, "must be at least 32 characters").optional(),
   ALLOW_TEACHER_SIGNUP: bool.default(true),
+  TRUST_PROXY: bool.default(false),
+  HTTPS: bool.default(false),
+  NEXT_DIST_DIR: z.string().min(1).default(".next"),
 });
 
 export type Env = {
@@ -24,6 +27,12 @@ export type Env = {
   APP_URL: string;
   AUTH_SECRET: string;
   ALLOW_TEACHER_SIGNUP: boolean;
+  /** Believe X-Forwarded-For (right-most entry): only behind a reverse proxy the operator runs. */
+  TRUST_PROXY: boolean;
+  /** Serve HTTPS with a self-signed certificate for the LAN (also `npm start -- --https`). */
+  HTTPS: boolean;
+  /** Where `next build` writes and the server reads the build. */
+  NEXT_DIST_DIR: string;
 };
 
 export class EnvError extends Error {}
@@ -46,6 +55,9 @@ export function loadEnv(source: Record<string, string | undefined> = process.env
     APP_URL: (v.APP_URL ?? `http://localhost:${v.PORT}`).replace(/\/+$/, ""),
     AUTH_SECRET: v.AUTH_SECRET ?? persistedSecret(path.dirname(databasePath)),
     ALLOW_TEACHER_SIGNUP: v.ALLOW_TEACHER_SIGNUP,
+    TRUST_PROXY: v.TRUST_PROXY,
+    HTTPS: v.HTTPS,
+    NEXT_DIST_DIR: v.NEXT_DIST_DIR,
   };
 }
 

@@ -2,12 +2,13 @@ import { createServer as createHttpServer, type IncomingMessage, type ServerResp
 import { createServer as createHttpsServer } from "node:https";
 import type { AddressInfo } from "node:net";
 import next from "next";
+import { PEER_ADDRESS_HEADER } from "@/lib/api/client-address";
 import { closeDb, getDb } from "@/lib/db/client";
 import { getEnv } from "@/lib/env";
-import { restoreRotations, stopAllRotations } from "@/lib/realtime/rotation";
 import { setIo } from "@/lib/realtime/io";
 import { attachSocketServer } from "./socket";
 import { loadStaticPages } from "./static-pages";
+import { wireSubscribers } from "./wire";
 
 export type StartOptions = {
   dev?: boolean;
@@ -30,17 +31,15 @@ export async function startServer(opts: StartOptions = {}): Promise<RunningServe
   process.env.AUTH_TRUST_HOST ??= "true";
 
   getDb(); // opens and migrates before the first request
-  const trustProxy = process.env.TRUST_PROXY === "true";
   const app = next({ dev: opts.dev ?? false, dir: process.cwd(), hostname: opts.hostname ?? "0.0.0.0", port: opts.port ?? env.PORT });
   await app.prepare();
   const handle = app.getRequestHandler();
-  const serveStatic = opts.dev ? () => false : loadStaticPages(process.env.NEXT_DIST_DIR || ".next", ["/join"]);
+  const serveStatic = opts.dev ? () => false : loadStaticPages(env.NEXT_DIST_DIR, ["/join"]);
   const onRequest = (req: IncomingMessage, res: ServerResponse) => {
     if (opts.intercept?.(req, res)) return;
     if (serveStatic(req, res)) return;
-    // Rate limits key on the client address. A client-sent X-Forwarded-For is
-    // only believed behind a proxy the operator vouches for (TRUST_PROXY=true).
-    if (!trustProxy || !req.headers["x-forwarded-for"]) req.headers["x-forwarded-for"] = req.socket.remoteAddress ?? "unknown";
+    // Route handlers never see the socket: hand them the TCP peer (lib/api/client-address.ts), overwriting any client's claim.
+    req.headers[PEER_ADDRESS_HEADER] = req.socket.remoteAddress ?? "";
     handle(req, res).catch((err) => {
       console.error("[rollcall] request failed", err);
       if (!res.headersSent) res.writeHead(500).end();
@@ -50,6 +49,7 @@ export async function startServer(opts: StartOptions = {}): Promise<RunningServe
   // Keep-alive longer than typical proxies so idle phones are not cut mid-request.
   http.keepAliveTimeout = 65_000;
   const io = attachSocketServer(http, env.APP_URL);
+  const subscribers = wireSubscribers(io);
 
   // Next's dev server handles its own HMR websocket; everything else on upgrade is Socket.IO's.
   if (opts.dev) {
@@ -65,19 +65,19 @@ export async function startServer(opts: StartOptions = {}): Promise<RunningServe
     http.listen({ port: opts.port ?? env.PORT, host: opts.hostname ?? "0.0.0.0", backlog: 4096 }, () => resolve());
   });
   const port = (http.address() as AddressInfo).port;
-  const restored = restoreRotations();
+  const restored = await subscribers.resume();
   if (!opts.quiet && restored) console.log(`[rollcall] resumed ${restored} active session(s)`);
 
   let closing: Promise<void> | null = null;
   const close = () =>
     (closing ??= (async () => {
-      stopAllRotations();
+      subscribers.stop();
       // io.close() disconnects every socket and closes the HTTP server.
       await new Promise<void>((resolve) => io.close(() => resolve()));
       http.closeAllConnections?.();
       setIo(undefined);
       await app.close().catch(() => {});
-      closeDb();
+      await closeDb();
     })());
 
   return { url: `${opts.https ? "https" : "http"}://localhost:${port}`, port, close };

@@ -10,7 +10,6 @@ import { startServer } from "./index";
 process.env.NEXT_TELEMETRY_DISABLED ??= "1";
 const args = new Set(process.argv.slice(2));
 const dev = args.has("--dev");
-const useHttps = args.has("--https") || process.env.HTTPS === "true";
 
 async function main() {
   let env;
@@ -23,8 +22,7 @@ async function main() {
     }
     throw e;
   }
-  const distDir = process.env.NEXT_DIST_DIR || ".next";
-  if (!dev && !existsSync(path.join(distDir, "BUILD_ID"))) {
+  if (!dev && !existsSync(path.join(env.NEXT_DIST_DIR, "BUILD_ID"))) {
     console.log("rollcall: no production build yet; running `next build` (a minute or two, once)…");
     const r = spawnSync(process.execPath, [require.resolve("next/dist/bin/next"), "build"], { stdio: "inherit", env: process.env });
     if (r.status !== 0) process.exit(r.status ?? 1);
@@ -32,7 +30,7 @@ async function main() {
   const summary = await seedDemo(getDb());
   if (summary) console.log(describeDemo(summary));
 
-  const https = useHttps ? await selfSignedCertificate(path.dirname(env.DATABASE_PATH)) : undefined;
+  const https = args.has("--https") || env.HTTPS ? await selfSignedCertificate(path.dirname(env.DATABASE_PATH)) : undefined;
   const server = await startServer({ dev, https });
   const scheme = https ? "https" : "http";
   console.log(`Rollcall is running at ${scheme}://localhost:${server.port}`);

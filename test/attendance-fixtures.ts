@@ -1,8 +1,10 @@
 import { expect } from "vitest";
 import { matchCode } from "@/lib/attendance/codes";
 import { now } from "@/lib/clock";
+import { sql, type SQL } from "drizzle-orm";
 import { getDb } from "@/lib/db/client";
-import type { Session } from "@/lib/db/schema";
+import { columnsOf } from "@/lib/db/rows";
+import { sessions, type Session } from "@/lib/db/schema";
 import { ApiClient, emitAck, registerAndLogin } from "./api";
 import type { ClientSocket, TestServer } from "./server";
 
@@ -111,37 +113,37 @@ export function checkin(client: ApiClient, body: unknown) {
 
 // ---- reading the database (never writing, except where a test says so) ----
 
-export const sql = () => getDb().$client;
-
-export type RecordRow = { student_id: string; status: string; method: string; checked_in_at: number | null; late_minutes: number | null; flagged: number; marked_by: string | null; note: string | null };
-
-export function rows(sessionId: string): RecordRow[] {
-  return sql().prepare(`SELECT * FROM attendance_records WHERE session_id = ? ORDER BY student_id`).all(sessionId) as RecordRow[];
+/** A count (or any single number) from the database, as a number on every engine. */
+export async function scalar(query: SQL): Promise<number> {
+  const row = await getDb().get<Record<string, unknown>>(query);
+  return Number(row ? Object.values(row)[0] : NaN);
 }
 
-export function rowOf(sessionId: string, studentId: string): RecordRow | undefined {
-  return sql().prepare(`SELECT * FROM attendance_records WHERE session_id = ? AND student_id = ?`).get(sessionId, studentId) as RecordRow | undefined;
+export type RecordRow = { student_id: string; status: string; method: string; checked_in_at: number | null; late_minutes: number | null; flagged: number | boolean; marked_by: string | null; note: string | null };
+
+export async function rows(sessionId: string): Promise<RecordRow[]> {
+  return getDb().all<RecordRow>(sql`SELECT * FROM attendance_records WHERE session_id = ${sessionId} ORDER BY student_id`);
 }
 
-export function audit(sessionId: string, action?: string) {
-  return sql()
-    .prepare(`SELECT * FROM audit_events WHERE session_id = ? AND (? IS NULL OR action = ?) ORDER BY id`)
-    .all(sessionId, action ?? null, action ?? null) as Array<{ actor_id: string; action: string; subject_id: string; from_value: string | null; to_value: string | null; at: number }>;
+export async function rowOf(sessionId: string, studentId: string): Promise<RecordRow | undefined> {
+  return getDb().get<RecordRow>(sql`SELECT * FROM attendance_records WHERE session_id = ${sessionId} AND student_id = ${studentId}`);
 }
 
-export function sessionRow(sessionId: string): Session {
-  const r = sql().prepare(`SELECT * FROM sessions WHERE id = ?`).get(sessionId) as Record<string, any>;
-  return {
-    id: r.id, courseId: r.course_id, title: r.title, status: r.status, startedAt: r.started_at, endedAt: r.ended_at,
-    lateAfterMinutes: r.late_after_minutes, closeAfterMinutes: r.close_after_minutes, rotationSeconds: r.rotation_seconds,
-    codeRotationSeconds: r.code_rotation_seconds, secret: r.secret, codeEpoch: r.code_epoch, codeAnchorAt: r.code_anchor_at,
-    startedBy: r.started_by, endedBy: r.ended_by,
-  };
+export type AuditRow = { actor_id: string; action: string; subject_id: string; from_value: string | null; to_value: string | null; at: number };
+
+export async function audit(sessionId: string, action?: string): Promise<AuditRow[]> {
+  return getDb().all<AuditRow>(sql`
+    SELECT * FROM audit_events WHERE session_id = ${sessionId} AND (${action ?? null} IS NULL OR action = ${action ?? null}) ORDER BY id`);
+}
+
+export async function sessionRow(sessionId: string): Promise<Session> {
+  const s = await getDb().get<Session>(sql`SELECT ${columnsOf(sessions)} FROM sessions WHERE id = ${sessionId}`);
+  return { ...s!, startedAt: Number(s!.startedAt), codeAnchorAt: Number(s!.codeAnchorAt), endedAt: s!.endedAt === null ? null : Number(s!.endedAt) };
 }
 
 /** Six-digit codes that no active session accepts or even calls expired right now: certain wrong guesses. */
-export function wrongCodes(n: number): string[] {
-  const active = (sql().prepare(`SELECT id FROM sessions WHERE status = 'active'`).all() as Array<{ id: string }>).map((r) => sessionRow(r.id));
+export async function wrongCodes(n: number): Promise<string[]> {
+  const active = await getDb().all<Session>(sql`SELECT ${columnsOf(sessions)} FROM sessions WHERE status = 'active'`);
   const out: string[] = [];
   for (let i = 0; out.length < n; i++) {
     const c = String((i * 7919 + 104_729) % 1_000_000).padStart(6, "0");

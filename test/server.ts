@@ -3,11 +3,12 @@ import { createServer, type IncomingMessage, type ServerResponse } from "node:ht
 import type { AddressInfo } from "node:net";
 import path from "node:path";
 import { io as connect, type Socket } from "socket.io-client";
+import { PEER_ADDRESS_HEADER } from "@/lib/api/client-address";
 import { closeDb, getDb } from "@/lib/db/client";
 import type { ClientToServerEvents, ServerToClientEvents } from "@/lib/realtime/events";
 import { setIo } from "@/lib/realtime/io";
-import { stopAllRotations } from "@/lib/realtime/rotation";
 import { attachSocketServer } from "@/server/socket";
+import { wireSubscribers } from "@/server/wire";
 
 /**
  * A real HTTP server for integration tests: the app's own route handlers
@@ -48,6 +49,8 @@ async function toRequest(req: IncomingMessage, base: string): Promise<Request> {
   for await (const c of req) chunks.push(c as Buffer);
   const headers = new Headers();
   for (const [k, v] of Object.entries(req.headers)) if (typeof v === "string") headers.set(k, v);
+  // As server/index.ts does: the TCP peer, whatever the client claimed.
+  headers.set(PEER_ADDRESS_HEADER, req.socket.remoteAddress ?? "");
   const hasBody = req.method !== "GET" && req.method !== "HEAD";
   return new Request(new URL(req.url ?? "/", base), { method: req.method, headers, body: hasBody ? Buffer.concat(chunks) : undefined });
 }
@@ -95,6 +98,7 @@ export async function startTestServer(): Promise<TestServer> {
     }
   });
   const io = attachSocketServer(http, process.env.APP_URL!);
+  const subscribers = wireSubscribers(io);
   await new Promise<void>((resolve) => http.listen(0, "127.0.0.1", resolve));
   base = `http://127.0.0.1:${(http.address() as AddressInfo).port}`;
   const sockets: ClientSocket[] = [];
@@ -119,10 +123,10 @@ export async function startTestServer(): Promise<TestServer> {
     },
     async close() {
       for (const s of sockets) s.disconnect();
-      stopAllRotations();
+      subscribers.stop();
       await new Promise<void>((resolve) => io.close(() => resolve()));
       setIo(undefined);
-      closeDb();
+      await closeDb();
     },
   };
 }

@@ -5,7 +5,7 @@ import { useSearchParams } from "next/navigation";
 import { useCallback, useEffect, useRef, useState } from "react";
 import { Button, buttonClass } from "@/components/ui/button";
 import { api } from "@/lib/api/client";
-import type { CheckinResult, ErrorDto, RecordDto } from "@/lib/attendance/types";
+import type { CheckinResult, ErrorDto, RecordDto } from "@/lib/model/attendance";
 import { CodeEntry } from "./code-entry";
 import { describeEnded, describeError, describeRecord, waitText, type Message, type NextStep, type Via } from "./messages";
 import { ResultView } from "./result-view";

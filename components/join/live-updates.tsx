@@ -1,7 +1,7 @@
 "use client";
 
 import { useEffect, useRef } from "react";
-import type { RecordDto } from "@/lib/attendance/types";
+import type { RecordDto } from "@/lib/model/attendance";
 import { useSocket, type ClientSocket } from "@/lib/realtime/client";
 
 type LiveUpdatesProps = {

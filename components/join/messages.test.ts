@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { ERROR_STATUS } from "@/lib/api/errors";
-import type { CheckinResult, RecordDto } from "@/lib/attendance/types";
+import { ERROR_STATUS } from "@/lib/errors";
+import type { CheckinResult, RecordDto } from "@/lib/model/attendance";
 import {
   cameraProblemFromError,
   describeCameraProblem,
@@ -33,7 +33,7 @@ function record(over: Partial<RecordDto> = {}): RecordDto {
 }
 
 function result(rec: RecordDto, alreadyCheckedIn = false): CheckinResult {
-  return { record: rec, session: { id: "x", title: "Lecture 3", courseName: "Introduction to Computer Science", courseCode: "CS101" }, alreadyCheckedIn };
+  return { record: rec, session: { id: "x", title: "Lecture 3", startedAt: "2026-09-01T10:00:00.000Z", courseName: "Introduction to Computer Science", courseCode: "CS101" }, alreadyCheckedIn };
 }
 
 describe("check-in results", () => {

@@ -1,4 +1,4 @@
-import type { CheckinResult, ErrorDto, RecordDto } from "@/lib/attendance/types";
+import type { CheckinResult, ErrorDto, RecordDto } from "@/lib/model/attendance";
 
 /**
  * Everything /join says to a student, in plain words, with the next step.

@@ -1,15 +1,13 @@
+import { QR_TOKEN_PATTERN } from "@/lib/model/qr-token";
+
 /**
  * What a scanned QR code means to /join. The projector's QR encodes
  * `${APP_URL}/join?t=<token>`; APP_URL may be a LAN address, a tunnel or a
  * domain, so any host is accepted — the server verifies the token anyway.
  * Pure: shared by the scanner and its tests.
  */
-
-// The token's wire shape (lib/attendance/codes.ts): `<sessionId>.<epoch>.<window>.<mac>`.
-const TOKEN_RE = /^[0-9A-Za-z]{1,64}\.\d{1,9}\.-?\d{1,15}\.[A-Za-z0-9_-]{16}$/;
-
 export function looksLikeToken(text: string): boolean {
-  return TOKEN_RE.test(text);
+  return QR_TOKEN_PATTERN.test(text);
 }
 
 /** The check-in token in a scanned text, or null when it is not a Rollcall join code. */

@@ -1,6 +1,6 @@
 "use client";
 
-import type { SessionDto } from "@/lib/attendance/types";
+import type { SessionDto } from "@/lib/model/attendance";
 import { CountdownRing } from "./countdown-ring";
 import { groupCode } from "./format";
 import { QrCode } from "./qr-code";

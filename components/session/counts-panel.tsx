@@ -1,6 +1,6 @@
 "use client";
 
-import type { Counts } from "@/lib/attendance/types";
+import type { Counts } from "@/lib/model/attendance";
 import { STATUS_LABEL, STATUS_TONE, type RowStatus } from "./format";
 
 export type StatusFilter = RowStatus | "all";

@@ -1,6 +1,6 @@
 "use client";
 
-import type { FlaggedDto } from "@/lib/attendance/types";
+import type { FlaggedDto } from "@/lib/model/attendance";
 import { shortTime } from "./format";
 import { useHydrated } from "./use-now";
 

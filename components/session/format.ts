@@ -1,4 +1,4 @@
-import type { AttendanceMethod, AttendanceStatus, RosterRow } from "@/lib/attendance/types";
+import type { AttendanceMethod, AttendanceStatus, RosterRow } from "@/lib/model/attendance";
 
 export type RowStatus = RosterRow["status"];
 

@@ -1,7 +1,7 @@
 "use client";
 
 import { useCallback, useEffect, useState, useSyncExternalStore } from "react";
-import type { StaffWatch } from "@/lib/realtime/events";
+import type { StaffSessionView } from "@/lib/model/attendance";
 import { CountdownRing } from "./countdown-ring";
 import { groupCode } from "./format";
 import { QrCode } from "./qr-code";
@@ -44,7 +44,7 @@ function useWakeLock(enabled: boolean) {
  * What the room sees: the QR as large as the screen allows, the code in huge
  * type, a countdown and the running count. No student names, ever.
  */
-export function Projector({ initial, appHost }: { initial: StaffWatch; appHost: string }) {
+export function Projector({ initial, appHost }: { initial: StaffSessionView; appHost: string }) {
   const live = useLiveSession(initial);
   const { session, code, roster } = live;
   const counts = roster.counts;

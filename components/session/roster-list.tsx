@@ -1,7 +1,7 @@
 "use client";
 
 import { memo } from "react";
-import type { AttendanceStatus, RosterRow } from "@/lib/attendance/types";
+import type { AttendanceStatus, RosterRow } from "@/lib/model/attendance";
 import { clockTime, MARKS, METHOD_LABEL, METHOD_TITLE, STATUS_LABEL, STATUS_TONE, type RowStatus } from "./format";
 import { useHydrated } from "./use-now";
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { Counts, RecordDto, RosterRow } from "@/lib/attendance/types";
+import type { Counts, RecordDto, RosterRow } from "@/lib/model/attendance";
 import { createFlushScheduler, createRosterStore, filterRoster } from "./roster-store";
 
 const counts = (present: number, total: number, extra: Partial<Counts> = {}): Counts => ({

@@ -1,4 +1,4 @@
-import type { Counts, RecordDto, RosterRow } from "@/lib/attendance/types";
+import type { Counts, RecordDto, RosterRow } from "@/lib/model/attendance";
 
 /**
  * The live console's roster outside React. A busy lecture hall sends 100

@@ -5,8 +5,8 @@ import { useCallback, useDeferredValue, useMemo, useState } from "react";
 import { Alert } from "@/components/ui/alert";
 import { Button, buttonClass } from "@/components/ui/button";
 import { api } from "@/lib/api/client";
-import type { AttendanceStatus, CodeDto, Counts, RecordDto, SessionDto } from "@/lib/attendance/types";
-import type { StaffWatch } from "@/lib/realtime/events";
+import type { AttendanceStatus, CodeDto, Counts, RecordDto, SessionDto } from "@/lib/model/attendance";
+import type { StaffSessionView } from "@/lib/model/attendance";
 import { CodePanel } from "./code-panel";
 import { ConfirmDialog } from "./confirm-dialog";
 import { CountsPanel, type StatusFilter } from "./counts-panel";
@@ -19,7 +19,7 @@ import { useHydrated } from "./use-now";
 import { useLiveSession } from "./use-live-session";
 
 /** The teacher's live console: code, counts, flagged attempts and the roster with one-tap marking. */
-export function SessionConsole({ initial, appHost }: { initial: StaffWatch; appHost: string }) {
+export function SessionConsole({ initial, appHost }: { initial: StaffSessionView; appHost: string }) {
   const live = useLiveSession(initial);
   const { session, roster, applyRecord, applyCode, applyEnded } = live;
   const sessionId = session.id;

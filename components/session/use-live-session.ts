@@ -2,9 +2,10 @@
 
 import { useCallback, useEffect, useRef, useState } from "react";
 import { api } from "@/lib/api/client";
-import type { CodeDto, Counts, ErrorDto, FlaggedDto, RecordDto, SessionDto } from "@/lib/attendance/types";
+import type { CodeDto, Counts, ErrorDto, FlaggedDto, RecordDto, SessionDto } from "@/lib/model/attendance";
 import { useSocket, type ClientSocket, type SocketStatus } from "@/lib/realtime/client";
-import type { ServerToClientEvents, StaffWatch } from "@/lib/realtime/events";
+import type { StaffSessionView } from "@/lib/model/attendance";
+import type { ServerToClientEvents } from "@/lib/realtime/events";
 import { createFlushScheduler, createRosterStore, type RosterSnapshot } from "./roster-store";
 
 /** A code with the offset to the server clock measured when it arrived. */
@@ -36,7 +37,7 @@ const withOffset = (code: CodeDto): LiveCode => ({ ...code, offsetMs: Date.parse
  * Every (re)connect, and every return to a visible tab, asks `session:watch`
  * for the whole picture from the database; events in between only patch it.
  */
-export function useLiveSession(initial: StaffWatch): LiveSession {
+export function useLiveSession(initial: StaffSessionView): LiveSession {
   const sessionId = initial.session.id;
   const [store] = useState(() => createRosterStore({ roster: initial.roster, counts: initial.counts }));
   const [roster, setRoster] = useState(() => store.getSnapshot());

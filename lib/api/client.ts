@@ -1,5 +1,5 @@
 // Browser-side fetch for our JSON API: one shape for success and SPEC errors.
-import type { ErrorDto } from "../attendance/types";
+import type { ErrorDto } from "../model/attendance";
 
 export type ApiResult<T> = { ok: true; status: number; data: T } | { ok: false; status: number; error: ErrorDto; retryAfter?: number };
 

@@ -1,24 +1,32 @@
 import type { z } from "zod";
-import { AppError, toErrorResponse } from "./errors";
-import { addressFrom } from "./ip";
+import { AppError } from "../errors";
+import { toErrorResponse } from "./errors";
 
 type Params = Record<string, string | string[] | undefined>;
 type Ctx = { params: Promise<Params> };
 
+/** What a handler adds to whichever response goes out, its own or the error envelope. */
+export type ResponseExtras = { setCookie: (header: string) => void };
+
 /**
  * Wraps a route handler: whatever it throws becomes the SPEC error envelope,
- * so no input can produce a 5xx page or a stack trace.
+ * so no input can produce a 5xx page or a stack trace. Cookies a handler set
+ * before throwing still reach the browser (a held scan with its refusal).
  */
 export function route<P extends Params = Params>(
-  handler: (req: Request, params: P) => Promise<Response> | Response,
+  handler: (req: Request, params: P, response: ResponseExtras) => Promise<Response> | Response,
 ) {
   return async (req: Request, ctx: Ctx): Promise<Response> => {
+    const cookies: string[] = [];
+    let res: Response;
     try {
       const params = ((await ctx?.params) ?? {}) as P;
-      return await handler(req, params);
+      res = await handler(req, params, { setCookie: (c) => void cookies.push(c) });
     } catch (err) {
-      return toErrorResponse(err);
+      res = toErrorResponse(err);
     }
+    for (const c of cookies) res.headers.append("set-cookie", c);
+    return res;
   };
 }
 
@@ -61,8 +69,4 @@ export function parseInput<S extends z.ZodType>(schema: S, data: unknown): z.inf
     });
   }
   return result.data;
-}
-
-export function clientIp(req: Request): string {
-  return addressFrom(req.headers.get("x-forwarded-for"));
 }

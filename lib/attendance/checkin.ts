@@ -1,17 +1,20 @@
-import { and, eq, gt } from "drizzle-orm";
 import { z } from "zod";
-import { AppError } from "../api/errors";
-import type { PublicUser } from "../auth/users";
+import { audit } from "../audit";
 import { now } from "../clock";
 import { getDb } from "../db/client";
-import { prepared } from "../db/prepared";
-import { sessions, type Course, type Session } from "../db/schema";
-import { courseAccess, isStaff } from "../courses/access";
-import { afterCommit, emitFlagged, emitMarked } from "../realtime/broadcast";
-import { matchCode, parseToken, verifyToken } from "./codes";
+import type { Course, Session } from "../db/schema";
+import { AppError } from "../errors";
+import { publish } from "../events";
+import type { CheckinResult, FlaggedDto, RecordDto } from "../model/attendance";
+import { courseLabel, courseShortName } from "../model/course";
+import { parseQrToken } from "../model/qr-token";
+import { isStaff, type EnrollmentStatus, type PublicUser } from "../model/vocabulary";
+import { courseAccess } from "../courses/access";
+import { matchCode, verifyToken } from "./codes";
+import { countsAfterCheckin } from "./counts";
 import { reserveCodeAttempt } from "./limits";
-import { activeSessions, countNewRecord, loadSession, recordDto } from "./queries";
-import type { CheckinResult, FlaggedDto, RecordDto } from "./types";
+import { deviceOwner, findRecordRow, flagRecord, insertCheckin, recordDto } from "./records";
+import { activeSessions, closesAt, loadSession, sessionStatus, sessionsEndedSince } from "./sessions";
 
 export const checkinSchema = z
   .object({
@@ -31,7 +34,8 @@ export type CheckinContext = {
   scannedAt?: number;
 };
 
-export type CheckinOutcome = CheckinResult & { created: boolean };
+/** The reply, and whether this call wrote the record (201) or found it (200). */
+export type CheckinOutcome = { result: CheckinResult; created: boolean };
 
 type Resolved = { session: Session; course: Course; method: "qr" | "code" };
 
@@ -40,18 +44,18 @@ const CODE_FAILURES = new Set(["invalid_code", "code_not_found", "code_expired"]
 /**
  * The one check-in path for REST and Socket.IO: validate the QR token or the
  * 6-digit code, the enrollment and the session's windows, then insert the
- * record in a transaction. Returns only after the commit; broadcasts after that
- * and never lets one fail the check-in.
+ * record in a transaction. Resolves only after the commit; the facts it
+ * publishes reach the console after that.
  */
 export async function checkIn(input: CheckinInput, ctx: CheckinContext): Promise<CheckinOutcome> {
   const scannedAt = ctx.scannedAt ?? now();
   let resolved: Resolved;
   if (input.token !== undefined) {
-    resolved = resolveToken(input.token, scannedAt, ctx.user.id);
+    resolved = await resolveToken(input.token, scannedAt, ctx.user.id);
   } else {
     const attempt = await reserveCodeAttempt({ studentId: ctx.user.id, deviceId: ctx.deviceId, ip: ctx.ip });
     try {
-      resolved = resolveCode(String(input.code), ctx.user.id, scannedAt);
+      resolved = await resolveCode(String(input.code), ctx.user.id, scannedAt);
     } catch (e) {
       if (!(e instanceof AppError && CODE_FAILURES.has(e.code))) await attempt.release();
       throw e;
@@ -62,17 +66,17 @@ export async function checkIn(input: CheckinInput, ctx: CheckinContext): Promise
 }
 
 /** Validates a QR token without checking anyone in: used to hold a signed-out student's scan. */
-export function assertTokenLive(token: string, t: number): { sessionId: string; courseName: string; courseCode: string | null } {
-  const r = resolveToken(token, t);
+export async function assertTokenLive(token: string, t: number): Promise<{ sessionId: string; courseName: string; courseCode: string | null }> {
+  const r = await resolveToken(token, t);
   return { sessionId: r.session.id, courseName: r.course.name, courseCode: r.course.code };
 }
 
-function resolveToken(token: string, t: number, studentId?: string): Resolved {
-  const parsed = parseToken(token.trim());
+async function resolveToken(token: string, t: number, studentId?: string): Promise<Resolved> {
+  const parsed = parseQrToken(token.trim());
   if (!parsed) throw new AppError("invalid_code", "This is not a Rollcall QR code.");
   let row: { session: Session; course: Course };
   try {
-    row = loadSession(parsed.sessionId);
+    row = await loadSession(parsed.sessionId);
   } catch {
     throw new AppError("invalid_code", "This QR code is not valid.");
   }
@@ -81,35 +85,31 @@ function resolveToken(token: string, t: number, studentId?: string): Resolved {
   if (row.session.status === "ended") throw new AppError("session_ended", endedMessage(row.course));
   // A genuine but stale QR from someone already checked in (a reopened tab, a
   // second scan) answers with their record, as any repeat check-in does.
-  if (verdict === "expired" && !(studentId && hasRecord(row.session.id, studentId))) throw new AppError("code_expired");
+  if (verdict === "expired" && !(studentId && (await findRecordRow(row.session.id, studentId)))) throw new AppError("code_expired");
   return { ...row, method: "qr" };
 }
 
-function resolveCode(raw: string, studentId: string, t: number): Resolved {
+async function resolveCode(raw: string, studentId: string, t: number): Promise<Resolved> {
   const code = raw.trim().replace(/\s|-/g, "");
   if (!/^\d{6}$/.test(code)) throw new AppError("invalid_code");
-  const active = activeSessions();
+  const active = await activeSessions();
   // The expired lookback costs four more HMACs per session: only when nothing is live.
   const valid = active.filter((s) => matchCode(s, code, t, false) === "valid");
   if (valid.length === 0) {
     const expired = active.some((s) => matchCode(s, code, t) === "expired");
-    const ended = endedSessionShowing(code, studentId, t);
-    if (ended) throw new AppError("session_ended", endedMessage(ended.course));
+    const ended = await endedSessionShowing(code, studentId, t);
+    if (ended) throw new AppError("session_ended", endedMessage(ended));
     if (expired) throw new AppError("code_expired", "That code has expired. Type the code that is on the screen now.");
     throw new AppError("code_not_found");
   }
   let pick = valid;
   if (valid.length > 1) {
     // Two sessions share this code: the student's enrollments decide.
-    pick = valid.filter((s) => courseAccess(studentId, s.courseId)?.role === "student");
+    const mine = await Promise.all(valid.map(async (s) => (await courseAccess(studentId, s.courseId))?.role === "student"));
+    pick = valid.filter((_, i) => mine[i]);
     if (pick.length !== 1) throw new AppError("ambiguous_code");
   }
-  const row = loadSession(pick[0].id);
-  return { ...row, method: "code" };
-}
-
-function hasRecord(sessionId: string, studentId: string): boolean {
-  return stmts().existing.get(sessionId, studentId) !== undefined;
+  return { ...(await loadSession(pick[0].id)), method: "code" };
 }
 
 /** How long after an end a typed code still earns "ended" rather than "not found". */
@@ -120,126 +120,119 @@ const ENDED_CODE_LOOKBACK_MS = 60 * 60_000;
  * session should hear that it ended, as with the QR. Only for a course the
  * student belongs to, so a guess learns nothing about other courses.
  */
-function endedSessionShowing(code: string, studentId: string, t: number): { course: Course } | null {
-  const recent = getDb()
-    .select()
-    .from(sessions)
-    .where(and(eq(sessions.status, "ended"), gt(sessions.endedAt, t - ENDED_CODE_LOOKBACK_MS)))
-    .all();
-  for (const s of recent) {
+async function endedSessionShowing(code: string, studentId: string, t: number): Promise<Course | null> {
+  for (const s of await sessionsEndedSince(t - ENDED_CODE_LOOKBACK_MS)) {
     if (s.endedAt === null || matchCode(s, code, s.endedAt) !== "valid") continue;
-    const access = courseAccess(studentId, s.courseId);
-    if (access && (access.role !== null || access.enrollmentStatus !== null)) return { course: access.course };
+    const access = await courseAccess(studentId, s.courseId);
+    if (access && (access.role !== null || access.enrollmentStatus !== null)) return access.course;
   }
   return null;
 }
 
-function endedMessage(course: Course): string {
-  return `Attendance for ${course.code ?? course.name} has already ended.`;
+function endedMessage(course: Pick<Course, "name" | "code">): string {
+  return `Attendance for ${courseShortName(course)} has already ended.`;
 }
 
-/** The check-in statements, prepared once per connection. */
-const stmts = prepared("checkin.statements", (db) => {
-  const c = db.$client;
-  return {
-    existing: c.prepare(`SELECT * FROM attendance_records WHERE session_id = ? AND student_id = ?`),
-    deviceOwner: c.prepare(
-      `SELECT r.student_id AS studentId, u.name AS name FROM attendance_records r JOIN users u ON u.id = r.student_id
-       WHERE r.session_id = ? AND r.device_id = ? AND r.student_id <> ? LIMIT 1`,
-    ),
-    insert: c.prepare(
-      `INSERT INTO attendance_records (session_id, student_id, status, method, checked_in_at, late_minutes, device_id, ip, user_agent, flagged, created_at, updated_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?)`,
-    ),
-    audit: c.prepare(
-      `INSERT INTO audit_events (at, actor_id, entity, action, session_id, course_id, subject_id, from_value, to_value)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-    ),
-    sessionStatus: c.prepare(`SELECT status FROM sessions WHERE id = ?`).pluck(),
-    flagRecord: c.prepare(`UPDATE attendance_records SET flagged = 1, updated_at = ? WHERE session_id = ? AND student_id = ?`),
-  };
-});
+type Committed =
+  | { kind: "created"; record: RecordDto }
+  | { kind: "existing"; record: RecordDto }
+  | { kind: "flagged"; flag: FlaggedDto };
 
-type RawRecord = {
-  session_id: string; student_id: string; status: RecordDto["status"]; method: RecordDto["method"];
-  checked_in_at: number | null; late_minutes: number | null; marked_by: string | null; note: string | null;
-  device_id: string | null; ip: string | null; user_agent: string | null; flagged: number; created_at: number; updated_at: number;
-};
-
-function fromRaw(r: RawRecord, name: string): RecordDto {
-  return recordDto(
-    {
-      sessionId: r.session_id, studentId: r.student_id, status: r.status, method: r.method, checkedInAt: r.checked_in_at,
-      lateMinutes: r.late_minutes, markedBy: r.marked_by, note: r.note, deviceId: r.device_id, ip: r.ip,
-      userAgent: r.user_agent, flagged: Boolean(r.flagged), createdAt: r.created_at, updatedAt: r.updated_at,
-    },
-    name,
-  );
-}
-
-function commitCheckin({ session, course, method }: Resolved, ctx: CheckinContext, scannedAt: number): CheckinOutcome {
+async function commitCheckin({ session, course, method }: Resolved, ctx: CheckinContext, scannedAt: number): Promise<CheckinOutcome> {
   const { user } = ctx;
-  const sessionInfo = { id: session.id, title: session.title, courseName: course.name, courseCode: course.code };
-  const access = courseAccess(user.id, course.id)!;
+  const access = (await courseAccess(user.id, course.id))!;
   if (isStaff(access.role)) throw new AppError("forbidden", "You teach this course; students check in, not staff.");
   if (access.role !== "student") {
-    const canRequest = access.enrollmentStatus === null || access.enrollmentStatus === "dropped";
     throw new AppError("not_enrolled", notEnrolledMessage(course, access.enrollmentStatus), {
       courseId: course.id,
       courseName: course.name,
       courseCode: course.code,
-      canRequest,
+      canRequest: access.enrollmentStatus === null || access.enrollmentStatus === "dropped",
     });
   }
-  const s = stmts();
-  const db = getDb().$client;
   const t = now();
-  let flag: FlaggedDto | null = null;
-
-  const outcome = db.transaction((): CheckinOutcome => {
-    const existing = s.existing.get(session.id, user.id) as RawRecord | undefined;
+  const committed = await getDb().transaction(async (tx): Promise<Committed> => {
+    const existing = await findRecordRow(session.id, user.id, tx);
     // An end that committed a moment ago (after this code was validated) wrote
     // an automatic absent: the student hears that the session ended.
     if (existing?.method === "auto") throw new AppError("session_ended", endedMessage(course));
-    if (existing) return { record: fromRaw(existing, user.name), session: sessionInfo, alreadyCheckedIn: true, created: false };
+    if (existing) return { kind: "existing", record: recordDto(existing) };
     // Session state is re-read inside the transaction: an end that committed a
     // moment ago wins over a check-in that validated its code before it.
-    const state = s.sessionStatus.get(session.id);
-    if (state !== "active") throw new AppError("session_ended", endedMessage(course));
-    if (session.closeAfterMinutes !== null && scannedAt > session.startedAt + session.closeAfterMinutes * 60_000) {
-      throw new AppError("checkin_closed", `Check-in for ${course.code ?? course.name} closed ${session.closeAfterMinutes} minute${session.closeAfterMinutes === 1 ? "" : "s"} after the start. Talk to your teacher.`);
-    }
-    if (ctx.deviceId) {
-      const other = s.deviceOwner.get(session.id, ctx.deviceId, user.id) as { studentId: string; name: string } | undefined;
-      if (other) {
-        flag = { sessionId: session.id, studentId: user.id, studentName: user.name, reason: "device_already_used", at: new Date(t).toISOString(), otherStudentId: other.studentId, otherStudentName: other.name };
-        s.flagRecord.run(t, session.id, other.studentId);
-        s.audit.run(t, user.id, "record", "checkin_flagged", session.id, course.id, user.id, other.studentId, "device_already_used");
-        return null as unknown as CheckinOutcome; // committed; the refusal is thrown below
-      }
+    if ((await sessionStatus(session.id, tx)) !== "active") throw new AppError("session_ended", endedMessage(course));
+    const closes = closesAt(session);
+    if (closes !== null && scannedAt > closes) {
+      const minutes = session.closeAfterMinutes!;
+      throw new AppError(
+        "checkin_closed",
+        `Check-in for ${courseShortName(course)} closed ${minutes} minute${minutes === 1 ? "" : "s"} after the start. Talk to your teacher.`,
+      );
     }
     const elapsed = scannedAt - session.startedAt;
     const late = elapsed > session.lateAfterMinutes * 60_000;
     const status = late ? "late" : "present";
     // At least 1: "late by 0 minutes" would read as not late (lateAfterMinutes may be 0).
     const lateMinutes = late ? Math.max(1, Math.floor(elapsed / 60_000)) : null;
-    s.insert.run(session.id, user.id, status, method, scannedAt, lateMinutes, ctx.deviceId, ctx.ip, ctx.userAgent?.slice(0, 300) ?? null, t, t);
-    s.audit.run(t, user.id, "record", "checkin", session.id, course.id, user.id, null, status);
-    const raw = s.existing.get(session.id, user.id) as RawRecord;
-    return { record: fromRaw(raw, user.name), session: sessionInfo, alreadyCheckedIn: false, created: true };
-  })();
+    const inserted = await insertCheckin(tx, {
+      sessionId: session.id,
+      studentId: user.id,
+      studentName: user.name,
+      status,
+      method,
+      checkedInAt: scannedAt,
+      lateMinutes,
+      deviceId: ctx.deviceId,
+      ip: ctx.ip,
+      userAgent: ctx.userAgent?.slice(0, 300) ?? null,
+      at: t,
+    });
+    if (!inserted) {
+      // A unique index refused the row: the student's own record (written by a
+      // racing request) or another student's check-in from this device.
+      const raced = await findRecordRow(session.id, user.id, tx);
+      if (raced) return { kind: "existing", record: recordDto(raced) };
+      const other = ctx.deviceId ? await deviceOwner(tx, session.id, ctx.deviceId, user.id) : undefined;
+      if (!other) throw new Error("check-in refused by the database for no known reason");
+      const flag: FlaggedDto = {
+        sessionId: session.id,
+        studentId: user.id,
+        studentName: user.name,
+        reason: "device_already_used",
+        at: new Date(t).toISOString(),
+        otherStudentId: other.studentId,
+        otherStudentName: other.name,
+      };
+      await flagRecord(tx, session.id, other.studentId, t);
+      await audit(tx, {
+        at: t, actorId: user.id, entity: "record", action: "checkin_flagged", sessionId: session.id, courseId: course.id,
+        subjectId: user.id, from: other.studentId, to: "device_already_used",
+      });
+      publish(tx, { type: "attendance.flagged", courseId: course.id, flag });
+      return { kind: "flagged", flag };
+    }
+    await audit(tx, { at: t, actorId: user.id, entity: "record", action: "checkin", sessionId: session.id, courseId: course.id, subjectId: user.id, to: status });
+    const record = recordDto(inserted);
+    const counts = await countsAfterCheckin(tx, session.id, course.id, status);
+    publish(tx, { type: "attendance.marked", courseId: course.id, sessionId: session.id, record, counts, previous: null, via: "checkin" });
+    return { kind: "created", record };
+  });
 
-  if (flag) {
-    const f: FlaggedDto = flag;
-    emitFlagged(f);
-    throw new AppError("device_already_used", "This phone was already used to check in another student in this session. Each student checks in on their own device.");
+  if (committed.kind === "flagged") {
+    // The flag and its audit event are committed; the student is refused.
+    throw new AppError(
+      "device_already_used",
+      "This phone was already used to check in another student in this session. Each student checks in on their own device.",
+    );
   }
-  if (outcome.created) afterCommit("check-in broadcast", () => emitMarked(session.id, outcome.record, countNewRecord(session.id, course.id, outcome.record.status)));
-  return outcome;
+  const info = { id: session.id, title: session.title, startedAt: new Date(session.startedAt).toISOString(), courseName: course.name, courseCode: course.code };
+  return {
+    result: { record: committed.record, session: info, alreadyCheckedIn: committed.kind === "existing" },
+    created: committed.kind === "created",
+  };
 }
 
-function notEnrolledMessage(course: Course, status: string | null): string {
-  const name = course.code ? `${course.code} ${course.name}` : course.name;
+function notEnrolledMessage(course: Pick<Course, "name" | "code">, status: EnrollmentStatus | null): string {
+  const name = courseLabel(course);
   if (status === "pending") return `Your request to join ${name} is waiting for the teacher's approval.`;
   if (status === "rejected") return `Your request to join ${name} was declined. Talk to your teacher.`;
   return `You are not enrolled in ${name}.`;

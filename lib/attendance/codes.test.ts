@@ -2,16 +2,15 @@ import { describe, expect, it } from "vitest";
 import {
   codeFor,
   codeWindow,
-  joinUrl,
   matchCode,
   nextChangeAt,
-  parseToken,
   snapshot,
   tokenFor,
   tokenWindow,
   verifyToken,
   type CodeSource,
 } from "./codes";
+import { joinUrl, parseQrToken as parseToken } from "../model/qr-token";
 
 const ANCHOR = Date.UTC(2025, 8, 1, 9, 0, 0);
 const APP = "http://rollcall.test:3000";

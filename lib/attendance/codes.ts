@@ -1,5 +1,6 @@
 import { createHmac, timingSafeEqual } from "node:crypto";
-import type { CodeDto } from "./types";
+import type { CodeDto } from "../model/attendance";
+import { formatQrTokenBody, joinUrl, type QrTokenParts } from "../model/qr-token";
 
 /**
  * Rotating QR tokens and 6-digit codes (SPEC §3). Everything is derived from
@@ -36,7 +37,7 @@ export function codeWindow(s: CodeSource, t: number): number {
 }
 
 export function tokenFor(s: CodeSource, w: number): string {
-  const body = `${s.id}.${s.codeEpoch}.${w}`;
+  const body = formatQrTokenBody(s.id, s.codeEpoch, w);
   return `${body}.${mac(s.secret, `qr:${body}`).subarray(0, MAC_BYTES).toString("base64url")}`;
 }
 
@@ -45,21 +46,11 @@ export function codeFor(s: CodeSource, w: number): string {
   return n.toString().padStart(6, "0");
 }
 
-export type ParsedToken = { sessionId: string; epoch: number; window: number; mac: string };
-
-const TOKEN_RE = /^([0-9A-Za-z]{1,64})\.(\d{1,9})\.(-?\d{1,15})\.([A-Za-z0-9_-]{16})$/;
-
-export function parseToken(token: string): ParsedToken | null {
-  const m = TOKEN_RE.exec(token);
-  if (!m) return null;
-  return { sessionId: m[1], epoch: Number(m[2]), window: Number(m[3]), mac: m[4] };
-}
-
 export type TokenVerdict = "valid" | "expired" | "forged";
 
 /** Valid in its own window and the one before it; anything older or from an earlier epoch is expired. */
-export function verifyToken(s: CodeSource, p: ParsedToken, t: number): TokenVerdict {
-  const expected = mac(s.secret, `qr:${p.sessionId}.${p.epoch}.${p.window}`).subarray(0, MAC_BYTES);
+export function verifyToken(s: CodeSource, p: QrTokenParts, t: number): TokenVerdict {
+  const expected = mac(s.secret, `qr:${formatQrTokenBody(p.sessionId, p.epoch, p.window)}`).subarray(0, MAC_BYTES);
   const given = Buffer.from(p.mac, "base64url");
   if (p.sessionId !== s.id || given.length !== expected.length || !timingSafeEqual(given, expected)) return "forged";
   if (p.epoch !== s.codeEpoch) return p.epoch < s.codeEpoch ? "expired" : "forged";
@@ -81,10 +72,6 @@ export function matchCode(s: CodeSource, code: string, t: number, lookback = tru
   if (!lookback) return null;
   for (let w = current - 2; w >= current - EXPIRED_LOOKBACK; w--) if (codeFor(s, w) === code) return "expired";
   return null;
-}
-
-export function joinUrl(appUrl: string, token: string): string {
-  return `${appUrl}/join?t=${encodeURIComponent(token)}`;
 }
 
 export function snapshot(s: CodeSource, appUrl: string, t: number): CodeSnapshot {

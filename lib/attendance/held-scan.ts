@@ -1,47 +1,64 @@
-import { createHmac, timingSafeEqual } from "node:crypto";
-import { parseCookies } from "../auth/current-user";
-import { getEnv } from "../env";
+import { now } from "../clock";
+import { AppError } from "../errors";
+import type { PublicUser } from "../model/vocabulary";
+import { assertTokenLive, checkIn, type CheckinInput, type CheckinOutcome } from "./checkin";
 
 /**
- * Scan, then sign in (SPEC §3): a signed-out student's scan is held in an
- * httpOnly cookie, signed by the server and bound to the browser's device id,
- * so it is useless when copied elsewhere and cannot be back-dated.
+ * Scan, then sign in — and scan, then enroll (SPEC §3). A live QR scan from
+ * someone who cannot be checked in yet is held for this browser (the
+ * transport keeps it, signed and bound to the device id) and honoured as of
+ * the moment of the scan if they finish within five minutes.
  */
-export const HELD_SCAN_COOKIE = "rollcall_scan";
+export type HeldScan = { token: string; scannedAt: number; deviceId: string };
+
 export const HELD_SCAN_MAX_AGE_MS = 5 * 60 * 1000;
 
-type Held = { token: string; scannedAt: number; deviceId: string };
+export type ScanContext = {
+  user: PublicUser | null;
+  /** Always known on this path: the transport makes one for a browser that had none. */
+  deviceId: string;
+  ip: string;
+  userAgent: string | null;
+  /** The scan this browser holds, if any. */
+  held: HeldScan | null;
+  /** Keeps (a scan) or forgets (null) the held scan; called before the outcome is known. */
+  hold: (scan: HeldScan | null) => void;
+};
 
-function sign(body: string): string {
-  return createHmac("sha256", getEnv().AUTH_SECRET).update(`held-scan:${body}`).digest("base64url");
-}
-
-export function encodeHeldScan(held: Held): string {
-  const body = Buffer.from(JSON.stringify(held)).toString("base64url");
-  return `${body}.${sign(body)}`;
-}
-
-export function decodeHeldScan(value: string | undefined): Held | null {
-  if (!value) return null;
-  const [body, sig] = value.split(".");
-  if (!body || !sig) return null;
-  const expected = Buffer.from(sign(body));
-  const given = Buffer.from(sig);
-  if (expected.length !== given.length || !timingSafeEqual(expected, given)) return null;
-  try {
-    const held = JSON.parse(Buffer.from(body, "base64url").toString("utf8")) as Held;
-    return typeof held.token === "string" && typeof held.scannedAt === "number" && typeof held.deviceId === "string" ? held : null;
-  } catch {
-    return null;
+export async function checkInHoldingScans(input: CheckinInput, ctx: ScanContext): Promise<CheckinOutcome> {
+  const token = input.token?.trim();
+  if (!ctx.user) {
+    if (token === undefined) throw new AppError("unauthenticated");
+    const t = now();
+    const { sessionId, courseName, courseCode } = await assertTokenLive(token, t);
+    ctx.hold({ token, scannedAt: t, deviceId: ctx.deviceId });
+    throw new AppError("unauthenticated", `Sign in to finish checking in to ${courseName}. Your scan is saved for 5 minutes.`, {
+      held: true,
+      sessionId,
+      courseName,
+      courseCode,
+    });
   }
-}
 
-export function heldScanFromRequest(req: Request): Held | null {
-  return decodeHeldScan(parseCookies(req.headers.get("cookie")).get(HELD_SCAN_COOKIE));
-}
+  let scannedAt: number | undefined;
+  const { held } = ctx;
+  if (held && token !== undefined && held.token === token && held.deviceId === ctx.deviceId) {
+    ctx.hold(null);
+    if (now() - held.scannedAt > HELD_SCAN_MAX_AGE_MS) {
+      throw new AppError("code_expired", "Signing in took more than 5 minutes, so that scan has expired. Scan the code on the screen again.", {
+        held: true,
+      });
+    }
+    scannedAt = held.scannedAt;
+  }
 
-export function heldScanCookie(held: Held | null, secure: boolean): string {
-  const flags = `Path=/; HttpOnly; SameSite=Lax${secure ? "; Secure" : ""}`;
-  if (!held) return `${HELD_SCAN_COOKIE}=; Max-Age=0; ${flags}`;
-  return `${HELD_SCAN_COOKIE}=${encodeHeldScan(held)}; Max-Age=${Math.ceil(HELD_SCAN_MAX_AGE_MS / 1000) + 60}; ${flags}`;
+  try {
+    return await checkIn(input, { user: ctx.user, deviceId: ctx.deviceId, ip: ctx.ip, userAgent: ctx.userAgent, scannedAt });
+  } catch (e) {
+    // Not enrolled yet: held like a signed-out scan, so joining with the enroll code within 5 minutes still counts it.
+    if (token !== undefined && e instanceof AppError && e.code === "not_enrolled") {
+      ctx.hold({ token, scannedAt: scannedAt ?? now(), deviceId: ctx.deviceId });
+    }
+    throw e;
+  }
 }

@@ -1,40 +1,30 @@
-import { and, desc, eq } from "drizzle-orm";
-import { z } from "zod";
-import { AppError } from "../api/errors";
-import type { PublicUser } from "../auth/users";
+import { sql } from "drizzle-orm";
+import { audit, auditEach } from "../audit";
 import { now } from "../clock";
-import { getDb } from "../db/client";
-import { auditEvents, enrollments, sessions, type Session } from "../db/schema";
+import { getDb, isUniqueViolation, type Queryable } from "../db/client";
+import type { Session } from "../db/schema";
 import { getEnv } from "../env";
+import { AppError } from "../errors";
+import { publish } from "../events";
 import { newId, newSecret } from "../ids";
+import type { CodeDto, Counts, SessionDto } from "../model/attendance";
+import type { StartSessionInput } from "../model/settings";
+import type { PublicUser } from "../model/vocabulary";
 import { requireStaff } from "../courses/access";
-import { courseSettingsSchema } from "../courses/service";
-import { afterCommit, clearStats, emitCode, emitEnded, emitStarted } from "../realtime/broadcast";
-import { startRotation, stopRotation } from "../realtime/rotation";
-import { snapshot } from "./codes";
-import { getCounts, invalidateCounts, loadSession, sessionDto } from "./queries";
-import type { CodeDto, Counts, SessionDto } from "./types";
+import { snapshot, type CodeSource } from "./codes";
+import { computeCounts } from "./counts";
+import { insertAutoAbsent, unmarkedStudents } from "./records";
+import { approvedStudentIds, loadSession, sessionDto } from "./sessions";
 
-export const startSessionSchema = z.object({
-  title: z.string().trim().max(120).optional(),
-  lateAfterMinutes: courseSettingsSchema.lateAfterMinutes.optional(),
-  closeAfterMinutes: courseSettingsSchema.closeAfterMinutes.optional(),
-  rotationSeconds: courseSettingsSchema.rotationSeconds.optional(),
-  codeRotationSeconds: courseSettingsSchema.codeRotationSeconds.optional(),
-});
-
-function defaultTitle(t: number): string {
-  return new Date(t).toLocaleString("en-US", { weekday: "short", month: "short", day: "numeric", hour: "2-digit", minute: "2-digit" });
-}
-
-export function startSession(actor: PublicUser, courseId: string, input: z.infer<typeof startSessionSchema>): SessionDto {
-  const { course } = requireStaff(actor.id, courseId);
+/** Opens a session with the course's defaults (or the given overrides). One active session per course. */
+export async function startSession(actor: PublicUser, courseId: string, input: StartSessionInput): Promise<SessionDto> {
   const db = getDb();
+  const { course } = await requireStaff(actor.id, courseId);
   const t = now();
   const session: Session = {
     id: newId(),
     courseId,
-    title: input.title || defaultTitle(t),
+    title: input.title || null,
     status: "active",
     startedAt: t,
     endedAt: null,
@@ -48,117 +38,85 @@ export function startSession(actor: PublicUser, courseId: string, input: z.infer
     startedBy: actor.id,
     endedBy: null,
   };
-  const activeId = () =>
-    db.select({ id: sessions.id }).from(sessions).where(and(eq(sessions.courseId, courseId), eq(sessions.status, "active"))).get()?.id;
+  const dto = sessionDto(session, course);
+  const activeId = async (q: Queryable = db) =>
+    (await q.get<{ id: string }>(sql`SELECT id FROM sessions WHERE course_id = ${courseId} AND status = 'active'`))?.id;
   try {
-    db.transaction((tx) => {
-      const existing = activeId();
+    await db.transaction(async (tx) => {
+      const existing = await activeId(tx);
       if (existing) throw new AppError("session_already_active", undefined, { sessionId: existing });
-      tx.insert(sessions).values(session).run();
-      tx.insert(auditEvents).values({ at: t, actorId: actor.id, entity: "session", action: "start", sessionId: session.id, courseId, subjectId: session.id, toValue: "active" }).run();
+      await tx.run(sql`
+        INSERT INTO sessions (id, course_id, title, status, started_at, late_after_minutes, close_after_minutes, rotation_seconds,
+                              code_rotation_seconds, secret, code_epoch, code_anchor_at, started_by)
+        VALUES (${session.id}, ${courseId}, ${session.title}, 'active', ${t}, ${session.lateAfterMinutes}, ${session.closeAfterMinutes},
+                ${session.rotationSeconds}, ${session.codeRotationSeconds}, ${session.secret}, 0, ${t}, ${actor.id})`);
+      await audit(tx, { at: t, actorId: actor.id, entity: "session", action: "start", sessionId: session.id, courseId, subjectId: session.id, to: "active" });
+      publish(tx, { type: "session.started", session: dto, studentIds: await approvedStudentIds(courseId, tx) });
     });
   } catch (e) {
     // The partial unique index is the last word when two starts race.
-    if (String((e as Error).message).includes("UNIQUE")) {
-      throw new AppError("session_already_active", undefined, { sessionId: activeId() });
-    }
+    if (isUniqueViolation(e)) throw new AppError("session_already_active", undefined, { sessionId: await activeId() });
     throw e;
   }
-  const dto = sessionDto(session, course);
-  afterCommit("session start", () => {
-    startRotation(session);
-    emitStarted(dto, approvedStudentIds(courseId));
-  });
   return dto;
 }
 
-function approvedStudentIds(courseId: string): string[] {
-  return getDb()
-    .select({ id: enrollments.studentId })
-    .from(enrollments)
-    .where(and(eq(enrollments.courseId, courseId), eq(enrollments.status, "approved")))
-    .all()
-    .map((r) => r.id);
-}
-
-export function endSession(actor: PublicUser, sessionId: string): { session: SessionDto; counts: Counts } {
-  const { session, course } = loadSession(sessionId);
-  requireStaff(actor.id, session.courseId);
+/** Ends the session: every approved student still unmarked becomes absent, each audited, in one transaction. */
+export async function endSession(actor: PublicUser, sessionId: string): Promise<{ session: SessionDto; counts: Counts }> {
+  const { session, course } = await loadSession(sessionId);
+  await requireStaff(actor.id, session.courseId);
   if (session.status === "ended") throw new AppError("session_ended");
-  const db = getDb();
   const t = now();
-  db.transaction((tx) => {
-    const changed = tx
-      .update(sessions)
-      .set({ status: "ended", endedAt: t, endedBy: actor.id })
-      .where(and(eq(sessions.id, sessionId), eq(sessions.status, "active")))
-      .run().changes;
+  const ended = sessionDto({ ...session, status: "ended", endedAt: t, endedBy: actor.id }, course);
+  const counts = await getDb().transaction(async (tx) => {
+    const changed = await tx.run(sql`
+      UPDATE sessions SET status = 'ended', ended_at = ${t}, ended_by = ${actor.id}
+      WHERE id = ${sessionId} AND status = 'active'`);
     if (changed === 0) throw new AppError("session_ended");
-    // Everyone approved and still unmarked becomes absent, each with its audit event.
-    const c = db.$client;
-    c.prepare(
-      `INSERT INTO audit_events (at, actor_id, entity, action, session_id, course_id, subject_id, from_value, to_value)
-       SELECT ?, ?, 'record', 'auto_absent', ?, ?, e.student_id, NULL, 'absent' FROM enrollments e
-       WHERE e.course_id = ? AND e.status = 'approved'
-         AND NOT EXISTS (SELECT 1 FROM attendance_records r WHERE r.session_id = ? AND r.student_id = e.student_id)`,
-    ).run(t, actor.id, sessionId, session.courseId, session.courseId, sessionId);
-    c.prepare(
-      `INSERT INTO attendance_records (session_id, student_id, status, method, marked_by, flagged, created_at, updated_at)
-       SELECT ?, e.student_id, 'absent', 'auto', ?, 0, ?, ? FROM enrollments e
-       WHERE e.course_id = ? AND e.status = 'approved'
-         AND NOT EXISTS (SELECT 1 FROM attendance_records r WHERE r.session_id = ? AND r.student_id = e.student_id)`,
-    ).run(sessionId, actor.id, t, t, session.courseId, sessionId);
-    tx.insert(auditEvents).values({ at: t, actorId: actor.id, entity: "session", action: "end", sessionId, courseId: session.courseId, subjectId: sessionId, fromValue: "active", toValue: "ended" }).run();
+    const scope = { at: t, actorId: actor.id, sessionId, courseId: session.courseId };
+    await auditEach(tx, { ...scope, entity: "record", action: "auto_absent", from: null, to: "absent" }, unmarkedStudents(sessionId, session.courseId));
+    await insertAutoAbsent(tx, sessionId, session.courseId, actor.id, t);
+    await audit(tx, { ...scope, entity: "session", action: "end", subjectId: sessionId, from: "active", to: "ended" });
+    const final = await computeCounts(sessionId, session.courseId, tx);
+    publish(tx, { type: "session.ended", session: ended, counts: final, studentIds: await approvedStudentIds(session.courseId, tx) });
+    return final;
   });
-  invalidateCounts(sessionId);
-  stopRotation(sessionId);
-  clearStats(sessionId);
-  const counts = getCounts(sessionId, session.courseId);
-  const dto = sessionDto({ ...session, status: "ended", endedAt: t, endedBy: actor.id }, course);
-  afterCommit("session end", () => emitEnded(sessionId, dto.endedAt!, counts, approvedStudentIds(session.courseId)));
-  return { session: dto, counts };
+  return { session: ended, counts };
 }
 
-export function currentCode(actor: PublicUser, sessionId: string): CodeDto {
-  const { session } = loadSession(sessionId);
-  requireStaff(actor.id, session.courseId);
+/** The code a console shows now; staff only, active sessions only. */
+export async function currentCode(actor: PublicUser, sessionId: string): Promise<CodeDto> {
+  const { session } = await loadSession(sessionId);
+  await requireStaff(actor.id, session.courseId);
   if (session.status === "ended") throw new AppError("session_ended");
-  return codeOf(session);
+  return codeNow(session);
 }
 
-export function codeOf(session: Session): CodeDto {
-  const { sessionId: _id, ...code } = snapshot(session, getEnv().APP_URL, now());
+/** The token, link and 6-digit code of this moment, without the session id. */
+export function codeNow(source: CodeSource): CodeDto {
+  const { sessionId: _id, ...code } = snapshot(source, getEnv().APP_URL, now());
   void _id;
   return code;
 }
 
 /** Bumps the epoch and re-anchors the windows: every earlier token and code dies at once. */
-export function regenerateCode(actor: PublicUser, sessionId: string): CodeDto {
-  const { session } = loadSession(sessionId);
-  requireStaff(actor.id, session.courseId);
+export async function regenerateCode(actor: PublicUser, sessionId: string): Promise<CodeDto> {
+  const { session } = await loadSession(sessionId);
+  await requireStaff(actor.id, session.courseId);
   if (session.status === "ended") throw new AppError("session_ended");
-  const db = getDb();
   const t = now();
-  const next = { ...session, codeEpoch: session.codeEpoch + 1, codeAnchorAt: t };
-  db.transaction((tx) => {
-    tx.update(sessions).set({ codeEpoch: next.codeEpoch, codeAnchorAt: t }).where(eq(sessions.id, sessionId)).run();
-    tx.insert(auditEvents).values({ at: t, actorId: actor.id, entity: "session", action: "regenerate_code", sessionId, courseId: session.courseId, subjectId: sessionId, fromValue: String(session.codeEpoch), toValue: String(next.codeEpoch) }).run();
+  const next = await getDb().transaction(async (tx) => {
+    // Read the epoch inside the transaction: two regenerations must not reuse one epoch.
+    const row = await tx.get<{ codeEpoch: number; status: string }>(sql`
+      UPDATE sessions SET code_epoch = code_epoch + 1, code_anchor_at = ${t}
+      WHERE id = ${sessionId} AND status = 'active' RETURNING code_epoch AS "codeEpoch", status`);
+    if (!row) throw new AppError("session_ended");
+    await audit(tx, {
+      at: t, actorId: actor.id, entity: "session", action: "regenerate_code", sessionId, courseId: session.courseId,
+      subjectId: sessionId, from: String(row.codeEpoch - 1), to: String(row.codeEpoch),
+    });
+    publish(tx, { type: "session.codeChanged", sessionId, courseId: session.courseId });
+    return { ...session, codeEpoch: Number(row.codeEpoch), codeAnchorAt: t };
   });
-  const code = codeOf(next);
-  afterCommit("code regeneration", () => {
-    startRotation(next, false);
-    emitCode(sessionId, code);
-  });
-  return code;
-}
-
-export function listCourseSessions(actor: PublicUser, courseId: string) {
-  const { course } = requireStaff(actor.id, courseId);
-  return getDb()
-    .select()
-    .from(sessions)
-    .where(eq(sessions.courseId, courseId))
-    .orderBy(desc(sessions.startedAt))
-    .all()
-    .map((s) => ({ ...sessionDto(s, course), counts: getCounts(s.id, courseId) }));
+  return codeNow(next);
 }

@@ -1,6 +1,6 @@
 import { RateLimiterMemory } from "rate-limiter-flexible";
-import { AppError } from "../api/errors";
-import { processSingleton } from "../global";
+import { AppError } from "../errors";
+import { processSingleton } from "../process-store";
 
 // Guessing a 6-digit code: at most 10 failed attempts in 10 minutes per student
 // and per device. A lecture hall shares one NAT address, so per IP it is generous.
@@ -15,9 +15,9 @@ const limiters = () =>
     ip: new RateLimiterMemory({ keyPrefix: "code_ip", points: CODE_FAILURE_IP_LIMIT, duration: WINDOW_SECONDS }),
   }));
 
-export type Who = { studentId: string; deviceId: string | null; ip: string };
+export type CodeAttemptSource = { studentId: string; deviceId: string | null; ip: string };
 
-function keys({ studentId, deviceId, ip }: Who) {
+function keys({ studentId, deviceId, ip }: CodeAttemptSource) {
   const l = limiters();
   return [
     { limiter: l.student, key: studentId },
@@ -44,8 +44,8 @@ export type CodeAttempt = {
  * what stops a burst of parallel guesses from all being judged against the
  * same "9 so far" (a check, then a penalty after the answer, lets them through).
  */
-export async function reserveCodeAttempt(who: Who): Promise<CodeAttempt> {
-  const budgets = keys(who);
+export async function reserveCodeAttempt(source: CodeAttemptSource): Promise<CodeAttempt> {
+  const budgets = keys(source);
   const taken = await Promise.allSettled(budgets.map(({ limiter, key }) => limiter.consume(key, 1)));
   const release = async () => {
     await Promise.all(budgets.map(({ limiter, key }) => limiter.reward(key, 1)));

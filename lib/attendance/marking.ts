@@ -1,15 +1,19 @@
+import { sql } from "drizzle-orm";
 import { z } from "zod";
-import { AppError } from "../api/errors";
-import type { PublicUser } from "../auth/users";
+import { audit } from "../audit";
 import { now } from "../clock";
 import { getDb } from "../db/client";
+import { AppError } from "../errors";
+import { publish } from "../events";
+import type { Counts, RecordDto } from "../model/attendance";
+import { ATTENDANCE_STATUSES, type AttendanceStatus, type PublicUser } from "../model/vocabulary";
 import { requireStaff } from "../courses/access";
-import { emitMarked } from "../realtime/broadcast";
-import { findRecord, getCounts, invalidateCounts, loadSession } from "./queries";
-import type { Counts, RecordDto } from "./types";
+import { computeCounts } from "./counts";
+import { findRecordRow, recordDto, upsertMark } from "./records";
+import { loadSession } from "./sessions";
 
 export const markSchema = z.object({
-  status: z.enum(["present", "late", "absent", "excused"]),
+  status: z.enum(ATTENDANCE_STATUSES),
   note: z.string().trim().max(500).nullable().optional(),
 });
 
@@ -17,52 +21,37 @@ export const markSchema = z.object({
  * Staff set a student's status by hand, during or after the session. Each
  * change is audited with who, when, from and to.
  */
-export function markAttendance(
+export async function markAttendance(
   actor: PublicUser,
   sessionId: string,
   studentId: string,
   input: z.infer<typeof markSchema>,
-): { record: RecordDto; counts: Counts } {
-  const { session } = loadSession(sessionId);
-  requireStaff(actor.id, session.courseId);
-  const db = getDb().$client;
-  const known = db
-    .prepare(
-      `SELECT u.name FROM users u WHERE u.id = ? AND (
-         EXISTS (SELECT 1 FROM enrollments e WHERE e.course_id = ? AND e.student_id = u.id)
-         OR EXISTS (SELECT 1 FROM attendance_records r WHERE r.session_id = ? AND r.student_id = u.id))`,
-    )
-    .pluck()
-    .get(studentId, session.courseId, sessionId);
-  if (!known) throw new AppError("not_found", "That student is not in this course.");
-  const t = now();
-  db.transaction(() => {
-    const before = db
-      .prepare(`SELECT status, note, late_minutes AS lateMinutes FROM attendance_records WHERE session_id = ? AND student_id = ?`)
-      .get(sessionId, studentId) as { status: string; note: string | null; lateMinutes: number | null } | undefined;
+): Promise<{ record: RecordDto; counts: Counts }> {
+  const { session } = await loadSession(sessionId);
+  await requireStaff(actor.id, session.courseId);
+  return getDb().transaction(async (tx) => {
+    const known = await tx.get(sql`
+      SELECT 1 AS known FROM users u WHERE u.id = ${studentId} AND (
+        EXISTS (SELECT 1 FROM enrollments e WHERE e.course_id = ${session.courseId} AND e.student_id = u.id)
+        OR EXISTS (SELECT 1 FROM attendance_records r WHERE r.session_id = ${sessionId} AND r.student_id = u.id))`);
+    if (!known) throw new AppError("not_found", "That student is not in this course.");
+    const t = now();
+    const before = await findRecordRow(sessionId, studentId, tx);
     const note = input.note === undefined ? (before?.note ?? null) : input.note || null;
     // Marking late by hand during the session records how late it is now.
     const lateMinutes =
-      input.status !== "late" ? null : (before?.lateMinutes ?? (session.status === "active" ? Math.max(1, Math.floor((t - session.startedAt) / 60_000)) : null));
-    if (before) {
-      db.prepare(
-        `UPDATE attendance_records SET status = ?, method = 'manual', note = ?, late_minutes = ?, marked_by = ?, updated_at = ?
-         WHERE session_id = ? AND student_id = ?`,
-      ).run(input.status, note, lateMinutes, actor.id, t, sessionId, studentId);
-    } else {
-      db.prepare(
-        `INSERT INTO attendance_records (session_id, student_id, status, method, late_minutes, marked_by, note, flagged, created_at, updated_at)
-         VALUES (?, ?, ?, 'manual', ?, ?, ?, 0, ?, ?)`,
-      ).run(sessionId, studentId, input.status, lateMinutes, actor.id, note, t, t);
-    }
-    db.prepare(
-      `INSERT INTO audit_events (at, actor_id, entity, action, session_id, course_id, subject_id, from_value, to_value)
-       VALUES (?, ?, 'record', 'mark', ?, ?, ?, ?, ?)`,
-    ).run(t, actor.id, sessionId, session.courseId, studentId, before?.status ?? null, input.status);
-  })();
-  invalidateCounts(sessionId);
-  const record = findRecord(sessionId, studentId)!;
-  const counts = getCounts(sessionId, session.courseId);
-  emitMarked(sessionId, record, counts);
-  return { record, counts };
+      input.status !== "late"
+        ? null
+        : (before?.lateMinutes ?? (session.status === "active" ? Math.max(1, Math.floor((t - session.startedAt) / 60_000)) : null));
+    await upsertMark(tx, { sessionId, studentId, status: input.status, note, lateMinutes, markedBy: actor.id, at: t });
+    await audit(tx, {
+      at: t, actorId: actor.id, entity: "record", action: "mark", sessionId, courseId: session.courseId, subjectId: studentId,
+      from: before?.status ?? null, to: input.status,
+    });
+    const record = recordDto((await findRecordRow(sessionId, studentId, tx))!);
+    const counts = await computeCounts(sessionId, session.courseId, tx);
+    const previous: AttendanceStatus | null = before?.status ?? null;
+    publish(tx, { type: "attendance.marked", courseId: session.courseId, sessionId, record, counts, previous, via: "mark" });
+    return { record, counts };
+  });
 }

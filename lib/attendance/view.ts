@@ -1,54 +1,72 @@
-import type { PublicUser } from "../auth/users";
-import { AppError } from "../api/errors";
-import { courseAccess, isStaff, type CourseRole } from "../courses/access";
+import { sql } from "drizzle-orm";
 import { getDb } from "../db/client";
-import type { StaffWatch, StudentWatch } from "../realtime/events";
-import { codeOf } from "./lifecycle";
-import { findRecord, getCounts, loadSession, roster, sessionDto } from "./queries";
-import type { FlaggedDto } from "./types";
+import { AppError, isAppError } from "../errors";
+import type { FlaggedDto, SessionView, StaffSessionView } from "../model/attendance";
+import { isStaff, type CourseRole, type PublicUser } from "../model/vocabulary";
+import { courseAccess } from "../courses/access";
+import { getCounts } from "./counts";
+import { codeNow } from "./lifecycle";
+import { findRecord, roster } from "./records";
+import { loadSession, sessionDto, type SessionWithCourse } from "./sessions";
 
-/** Who may see this session: staff, or a student approved in its course. 404 for unknown ids, 403 for strangers. */
-export function sessionAccess(user: PublicUser, sessionId: string) {
-  const row = loadSession(sessionId);
-  const access = courseAccess(user.id, row.session.courseId);
+/** The session, its course and the caller's role in it (null for strangers). 404 for unknown ids. */
+export async function sessionAccess(user: PublicUser, sessionId: string): Promise<SessionWithCourse & { role: CourseRole | null }> {
+  const row = await loadSession(sessionId);
+  const access = await courseAccess(user.id, row.session.courseId);
   return { ...row, role: access?.role ?? null };
 }
 
-export function flaggedAttempts(sessionId: string): FlaggedDto[] {
-  const rows = getDb()
-    .$client.prepare(
-      `SELECT a.at, a.subject_id AS studentId, u.name AS studentName, a.from_value AS otherStudentId, o.name AS otherStudentName, a.to_value AS reason
-       FROM audit_events a JOIN users u ON u.id = a.subject_id LEFT JOIN users o ON o.id = a.from_value
-       WHERE a.session_id = ? AND a.action = 'checkin_flagged' ORDER BY a.id DESC LIMIT 200`,
-    )
-    .all(sessionId) as Array<{ at: number; studentId: string; studentName: string; otherStudentId: string | null; otherStudentName: string | null; reason: string }>;
-  return rows.map((r) => ({ ...r, sessionId, at: new Date(r.at).toISOString() }));
+/** Refused check-ins from a device already used by another student, newest first. */
+export async function flaggedAttempts(sessionId: string): Promise<FlaggedDto[]> {
+  const rows = await getDb().all<Omit<FlaggedDto, "at" | "sessionId"> & { at: number }>(sql`
+    SELECT a.at, a.subject_id AS "studentId", u.name AS "studentName", a.from_value AS "otherStudentId",
+           o.name AS "otherStudentName", a.to_value AS reason
+    FROM audit_events a JOIN users u ON u.id = a.subject_id LEFT JOIN users o ON o.id = a.from_value
+    WHERE a.session_id = ${sessionId} AND a.action = 'checkin_flagged' ORDER BY a.id DESC LIMIT 200`);
+  return rows.map((r) => ({ ...r, sessionId, at: new Date(Number(r.at)).toISOString() }));
 }
 
 /** The full picture a console needs; also what a reconnecting console gets again. */
-export function sessionView(user: PublicUser, sessionId: string): StaffWatch | StudentWatch {
-  const { session, course, role } = sessionAccess(user, sessionId);
+export async function sessionView(user: PublicUser, sessionId: string): Promise<SessionView> {
+  const access = await sessionAccess(user, sessionId);
+  return viewFor(user, access);
+}
+
+async function viewFor(user: PublicUser, { session, course, role }: SessionWithCourse & { role: CourseRole | null }): Promise<SessionView> {
   if (!role) throw new AppError("forbidden");
   const dto = sessionDto(session, course);
   if (isStaff(role)) {
-    return {
-      role,
-      session: dto,
-      counts: getCounts(sessionId, course.id),
-      roster: roster(sessionId, course.id),
-      code: session.status === "active" ? codeOf(session) : null,
-      flagged: flaggedAttempts(sessionId),
-    };
+    const [counts, rows, flagged] = await Promise.all([getCounts(session.id, course.id), roster(session.id, course.id), flaggedAttempts(session.id)]);
+    return { role, session: dto, counts, roster: rows, code: session.status === "active" ? codeNow(session) : null, flagged };
   }
-  return { role: "student", session: dto, me: findRecord(sessionId, user.id) };
+  return { role: "student", session: dto, me: await findRecord(session.id, user.id) };
 }
 
-export function sessionPermissions(user: PublicUser, sessionId: string) {
-  const { session, role } = sessionAccess(user, sessionId);
+export type ConsolePage = { ok: true; view: StaffSessionView } | { ok: false; role: "student" | null } | { ok: false; notFound: true };
+
+/**
+ * The first render of the console and the projector: the same view a
+ * `session:watch` returns, read once on the server so the page paints
+ * complete. Students and strangers get the 403 screen.
+ */
+export async function loadConsolePage(user: PublicUser, sessionId: string): Promise<ConsolePage> {
+  let access;
+  try {
+    access = await sessionAccess(user, sessionId);
+  } catch (e) {
+    if (isAppError(e) && e.code === "not_found") return { ok: false, notFound: true };
+    throw e;
+  }
+  if (!isStaff(access.role)) return { ok: false, role: access.role === "student" ? "student" : null };
+  return { ok: true, view: (await viewFor(user, access)) as StaffSessionView };
+}
+
+export async function sessionPermissions(user: PublicUser, sessionId: string) {
+  const { session, role } = await sessionAccess(user, sessionId);
   const staff = isStaff(role);
   const active = session.status === "active";
   return {
-    role: role as CourseRole | null,
+    role,
     permissions: {
       canViewRoster: staff,
       canMark: staff,

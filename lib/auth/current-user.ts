@@ -1,26 +1,10 @@
-import { AppError } from "../api/errors";
+import { parseCookies } from "../api/cookies";
+import { AppError } from "../errors";
+import type { PublicUser } from "../model/vocabulary";
 import { readToken } from "./tokens";
-import { findUser, type PublicUser } from "./users";
+import { findUser } from "./users";
 
 export const SESSION_COOKIES = ["__Secure-next-auth.session-token", "next-auth.session-token"] as const;
-
-export function parseCookies(header: string | null | undefined): Map<string, string> {
-  const out = new Map<string, string>();
-  if (!header) return out;
-  for (const part of header.split(";")) {
-    const i = part.indexOf("=");
-    if (i < 0) continue;
-    const name = part.slice(0, i).trim();
-    if (!out.has(name)) {
-      try {
-        out.set(name, decodeURIComponent(part.slice(i + 1).trim()));
-      } catch {
-        out.set(name, part.slice(i + 1).trim());
-      }
-    }
-  }
-  return out;
-}
 
 export function sessionTokenFromCookies(cookies: Map<string, string>): string | null {
   for (const name of SESSION_COOKIES) {

@@ -1,6 +1,6 @@
 import { RateLimiterMemory, RateLimiterRes } from "rate-limiter-flexible";
-import { AppError } from "../api/errors";
-import { processSingleton } from "../global";
+import { AppError } from "../errors";
+import { processSingleton } from "../process-store";
 
 // Failed sign-ins only: a classroom shares one NAT address, so the per-IP
 // budget is generous and the per-account one is tight.

@@ -1,15 +1,10 @@
 import type { NextAuthOptions } from "next-auth";
 import CredentialsProvider from "next-auth/providers/credentials";
-import { isAppError } from "../api/errors";
-import { addressFrom } from "../api/ip";
+import { requestAddress } from "../api/client-address";
 import { getEnv } from "../env";
+import { isAppError } from "../errors";
 import { TOKEN_MAX_AGE_SECONDS } from "./tokens";
 import { credentialsSchema, verifyCredentials } from "./users";
-
-function requestIp(headers: Record<string, unknown> | undefined): string {
-  const fwd = headers?.["x-forwarded-for"];
-  return addressFrom(typeof fwd === "string" ? fwd : null);
-}
 
 export function authOptions(): NextAuthOptions {
   return {
@@ -24,7 +19,7 @@ export function authOptions(): NextAuthOptions {
           const parsed = credentialsSchema.safeParse(credentials ?? {});
           if (!parsed.success) throw new Error("invalid_credentials");
           try {
-            const user = await verifyCredentials(parsed.data.email, parsed.data.password, requestIp(req?.headers));
+            const user = await verifyCredentials(parsed.data.email, parsed.data.password, requestAddress(req?.headers));
             return { id: user.id, name: user.name, email: user.email, kind: user.kind };
           } catch (e) {
             // next-auth passes the message to the client as `error`.

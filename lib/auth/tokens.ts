@@ -1,7 +1,7 @@
 import { decode, encode } from "next-auth/jwt";
 import { getEnv } from "../env";
-import { processSingleton } from "../global";
-import type { UserKind } from "../db/schema";
+import { processSingleton } from "../process-store";
+import type { UserKind } from "../model/vocabulary";
 
 /** Same lifetime as the browser session. */
 export const TOKEN_MAX_AGE_SECONDS = 30 * 24 * 60 * 60;

@@ -1,16 +1,16 @@
-import { eq, sql } from "drizzle-orm";
+import { sql } from "drizzle-orm";
 import { z } from "zod";
-import { AppError } from "../api/errors";
 import { now } from "../clock";
-import { getDb } from "../db/client";
-import { prepared } from "../db/prepared";
-import { users, type User, type UserKind } from "../db/schema";
+import { getDb, isUniqueViolation } from "../db/client";
+import type { User } from "../db/schema";
 import { getEnv } from "../env";
+import { AppError } from "../errors";
+import { USER_KINDS, type PublicUser } from "../model/vocabulary";
 import { newId } from "../ids";
 import { reserveLoginAttempt } from "./login-limits";
 import { dummyPasswordHash, hashPassword, verifyPassword } from "./password";
 
-export type PublicUser = { id: string; name: string; email: string; kind: UserKind };
+export type { PublicUser };
 
 export const emailSchema = z.string().trim().max(254).pipe(z.email({ message: "Enter a valid e-mail address." }));
 
@@ -18,7 +18,7 @@ export const registerSchema = z.object({
   name: z.string().trim().min(1, "Enter your name.").max(100),
   email: emailSchema,
   password: z.string().min(8, "Use at least 8 characters.").max(200),
-  kind: z.enum(["teacher", "student"]).default("student"),
+  kind: z.enum(USER_KINDS).default("student"),
 });
 
 export const credentialsSchema = z.object({
@@ -38,16 +38,16 @@ export async function registerUser(input: z.infer<typeof registerSchema>): Promi
   }
   const db = getDb();
   const key = emailKey(input.email);
-  if (db.select({ id: users.id }).from(users).where(eq(users.emailKey, key)).get()) {
-    throw new AppError("email_taken");
-  }
+  if (await db.get(sql`SELECT id FROM users WHERE email_key = ${key}`)) throw new AppError("email_taken");
   const passwordHash = await hashPassword(input.password);
-  const user = { id: newId(), name: input.name, email: input.email.trim(), emailKey: key, passwordHash, kind: input.kind, createdAt: now() };
+  const user = { id: newId(), name: input.name, email: input.email.trim(), kind: input.kind };
   try {
-    db.insert(users).values(user).run();
+    await db.run(sql`
+      INSERT INTO users (id, name, email, email_key, password_hash, kind, created_at)
+      VALUES (${user.id}, ${user.name}, ${user.email}, ${key}, ${passwordHash}, ${user.kind}, ${now()})`);
   } catch (e) {
     // Two sign-ups racing for one address: the unique index decides.
-    if (String((e as Error).message).includes("UNIQUE")) throw new AppError("email_taken");
+    if (isUniqueViolation(e)) throw new AppError("email_taken");
     throw e;
   }
   return toPublicUser(user);
@@ -57,7 +57,8 @@ export async function registerUser(input: z.infer<typeof registerSchema>): Promi
 export async function verifyCredentials(email: string, password: string, ip: string): Promise<PublicUser> {
   const key = emailKey(email);
   const attempt = await reserveLoginAttempt(key, ip);
-  const user = getDb().select().from(users).where(eq(users.emailKey, key)).get();
+  const user = await getDb().get<Pick<User, "id" | "name" | "email" | "kind" | "passwordHash">>(sql`
+    SELECT id, name, email, kind, password_hash AS "passwordHash" FROM users WHERE email_key = ${key}`);
   const ok = await verifyPassword(password, user?.passwordHash ?? (await dummyPasswordHash()));
   if (!user || !ok) {
     await attempt.failed();
@@ -67,11 +68,6 @@ export async function verifyCredentials(email: string, password: string, ip: str
   return toPublicUser(user);
 }
 
-const userById = prepared("users.byId", (db) =>
-  db.select({ id: users.id, name: users.name, email: users.email, kind: users.kind }).from(users).where(eq(users.id, sql.placeholder("id"))).prepare(),
-);
-
-export function findUser(id: string): PublicUser | null {
-  const u = userById().get({ id });
-  return u ?? null;
+export async function findUser(id: string): Promise<PublicUser | null> {
+  return (await getDb().get<PublicUser>(sql`SELECT id, name, email, kind FROM users WHERE id = ${id}`)) ?? null;
 }

@@ -1,9 +1,9 @@
-import { and, eq, sql } from "drizzle-orm";
-import { AppError } from "../api/errors";
-import { prepared } from "../db/prepared";
-import { courses, courseStaff, enrollments, type Course, type EnrollmentStatus, type StaffRole } from "../db/schema";
-
-export type CourseRole = StaffRole | "student";
+import { sql } from "drizzle-orm";
+import { getDb, type Queryable } from "../db/client";
+import { columnsOf, decodeBooleans } from "../db/rows";
+import { courses, type Course } from "../db/schema";
+import { AppError } from "../errors";
+import { isStaff, type CourseRole, type EnrollmentStatus, type StaffRole } from "../model/vocabulary";
 
 export type CourseAccess = {
   course: Course;
@@ -11,44 +11,40 @@ export type CourseAccess = {
   enrollmentStatus: EnrollmentStatus | null;
 };
 
-const queries = prepared("access.courseAccess", (db) => ({
-  course: db.select().from(courses).where(eq(courses.id, sql.placeholder("courseId"))).prepare(),
-  staff: db
-    .select({ role: courseStaff.role })
-    .from(courseStaff)
-    .where(and(eq(courseStaff.courseId, sql.placeholder("courseId")), eq(courseStaff.userId, sql.placeholder("userId"))))
-    .prepare(),
-  enrollment: db
-    .select({ status: enrollments.status })
-    .from(enrollments)
-    .where(and(eq(enrollments.courseId, sql.placeholder("courseId")), eq(enrollments.studentId, sql.placeholder("userId"))))
-    .prepare(),
-}));
-
-export function courseAccess(userId: string, courseId: string): CourseAccess | null {
-  const q = queries();
-  const course = q.course.get({ courseId });
-  if (!course) return null;
-  const staff = q.staff.get({ courseId, userId });
-  const enrollment = q.enrollment.get({ courseId, userId });
-  const enrollmentStatus = enrollment?.status ?? null;
-  const role: CourseRole | null = staff?.role ?? (enrollmentStatus === "approved" ? "student" : null);
-  return { course, role, enrollmentStatus };
+export function decodeCourse(row: Course): Course {
+  return decodeBooleans(row, ["autoApprove"]);
 }
 
-export const isStaff = (role: CourseRole | null): role is StaffRole => role === "owner" || role === "ta";
+export async function findCourse(courseId: string, db: Queryable = getDb()): Promise<Course | null> {
+  const row = await db.get<Course>(sql`SELECT ${columnsOf(courses, "c")} FROM courses c WHERE c.id = ${courseId}`);
+  return row ? decodeCourse(row) : null;
+}
+
+/** The caller's role in a course in one query: staff role, else `student` when approved, else none. */
+export async function courseAccess(userId: string, courseId: string, db: Queryable = getDb()): Promise<CourseAccess | null> {
+  const row = await db.get<Course & { staffRole: StaffRole | null; enrollmentStatus: EnrollmentStatus | null }>(sql`
+    SELECT ${columnsOf(courses, "c")}, st.role AS "staffRole", e.status AS "enrollmentStatus"
+    FROM courses c
+    LEFT JOIN course_staff st ON st.course_id = c.id AND st.user_id = ${userId}
+    LEFT JOIN enrollments e ON e.course_id = c.id AND e.student_id = ${userId}
+    WHERE c.id = ${courseId}`);
+  if (!row) return null;
+  const { staffRole, enrollmentStatus, ...course } = row;
+  const role: CourseRole | null = staffRole ?? (enrollmentStatus === "approved" ? "student" : null);
+  return { course: decodeCourse(course), role, enrollmentStatus };
+}
 
 /** Course must exist (404) and the caller must be staff (403). */
-export function requireStaff(userId: string, courseId: string): CourseAccess & { role: StaffRole } {
-  const access = courseAccess(userId, courseId);
+export async function requireStaff(userId: string, courseId: string, db?: Queryable): Promise<CourseAccess & { role: StaffRole }> {
+  const access = await courseAccess(userId, courseId, db);
   if (!access) throw new AppError("not_found", "Course not found.");
   if (!isStaff(access.role)) throw new AppError("forbidden");
   return access as CourseAccess & { role: StaffRole };
 }
 
 /** Staff or an approved student; anyone else gets 403 without learning more. */
-export function requireMember(userId: string, courseId: string): CourseAccess & { role: CourseRole } {
-  const access = courseAccess(userId, courseId);
+export async function requireMember(userId: string, courseId: string, db?: Queryable): Promise<CourseAccess & { role: CourseRole }> {
+  const access = await courseAccess(userId, courseId, db);
   if (!access) throw new AppError("not_found", "Course not found.");
   if (!access.role) throw new AppError("forbidden");
   return access as CourseAccess & { role: CourseRole };

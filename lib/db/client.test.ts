@@ -2,11 +2,11 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { openDb } from "./client";
+import { openSqlite } from "./sqlite";
 
-describe("openDb", () => {
-  const db = openDb(path.join(mkdtempSync(path.join(tmpdir(), "rollcall-db-")), "t.db"));
-  const c = db.$client;
+describe("openSqlite", () => {
+  const db = openSqlite(path.join(mkdtempSync(path.join(tmpdir(), "rollcall-db-")), "t.db"));
+  const c = db.sqlite;
 
   it("applies the pragmas the spec requires", () => {
     expect(c.pragma("journal_mode", { simple: true })).toBe("wal");

@@ -3,4 +3,4 @@ import { getEnv } from "../env";
 
 getDb(); // opening migrates
 console.log(`Migrations applied to ${getEnv().DATABASE_PATH}`);
-closeDb();
+void closeDb();

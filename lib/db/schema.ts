@@ -1,5 +1,15 @@
 import { sql } from "drizzle-orm";
 import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
+import {
+  ATTENDANCE_METHODS,
+  ATTENDANCE_STATUSES,
+  AUDIT_ENTITIES,
+  ENROLLMENT_STATUSES,
+  SESSION_STATUSES,
+  STAFF_ROLES,
+  USER_KINDS,
+  type AuditAction,
+} from "../model/vocabulary";
 
 // Times are integer milliseconds since the epoch (server clock).
 
@@ -12,7 +22,7 @@ export const users = sqliteTable(
     // Lower-cased copy: e-mail is unique case-insensitively (SPEC §2).
     emailKey: text("email_key").notNull(),
     passwordHash: text("password_hash").notNull(),
-    kind: text("kind", { enum: ["teacher", "student"] }).notNull(),
+    kind: text("kind", { enum: USER_KINDS }).notNull(),
     createdAt: integer("created_at").notNull(),
   },
   (t) => [uniqueIndex("users_email_key_unique").on(t.emailKey)],
@@ -48,7 +58,7 @@ export const courseStaff = sqliteTable(
     userId: text("user_id")
       .notNull()
       .references(() => users.id, { onDelete: "cascade" }),
-    role: text("role", { enum: ["owner", "ta"] }).notNull(),
+    role: text("role", { enum: STAFF_ROLES }).notNull(),
     createdAt: integer("created_at").notNull(),
   },
   (t) => [primaryKey({ columns: [t.courseId, t.userId] }), index("course_staff_user_idx").on(t.userId)],
@@ -63,7 +73,7 @@ export const enrollments = sqliteTable(
     studentId: text("student_id")
       .notNull()
       .references(() => users.id, { onDelete: "cascade" }),
-    status: text("status", { enum: ["pending", "approved", "rejected", "dropped"] }).notNull(),
+    status: text("status", { enum: ENROLLMENT_STATUSES }).notNull(),
     createdAt: integer("created_at").notNull(),
     updatedAt: integer("updated_at").notNull(),
   },
@@ -80,8 +90,9 @@ export const sessions = sqliteTable(
     courseId: text("course_id")
       .notNull()
       .references(() => courses.id, { onDelete: "cascade" }),
-    title: text("title").notNull(),
-    status: text("status", { enum: ["active", "ended"] }).notNull(),
+    // null: untitled; pages show the start time in the viewer's own time zone.
+    title: text("title"),
+    status: text("status", { enum: SESSION_STATUSES }).notNull(),
     startedAt: integer("started_at").notNull(),
     endedAt: integer("ended_at"),
     lateAfterMinutes: integer("late_after_minutes").notNull(),
@@ -114,8 +125,8 @@ export const attendanceRecords = sqliteTable(
     studentId: text("student_id")
       .notNull()
       .references(() => users.id, { onDelete: "cascade" }),
-    status: text("status", { enum: ["present", "late", "absent", "excused"] }).notNull(),
-    method: text("method", { enum: ["qr", "code", "manual", "auto"] }).notNull(),
+    status: text("status", { enum: ATTENDANCE_STATUSES }).notNull(),
+    method: text("method", { enum: ATTENDANCE_METHODS }).notNull(),
     checkedInAt: integer("checked_in_at"),
     lateMinutes: integer("late_minutes"),
     markedBy: text("marked_by").references(() => users.id),
@@ -129,7 +140,8 @@ export const attendanceRecords = sqliteTable(
   },
   (t) => [
     primaryKey({ columns: [t.sessionId, t.studentId] }),
-    index("attendance_device_idx").on(t.sessionId, t.deviceId),
+    // One device, one student per session (SPEC §3), enforced by the database so it holds across processes.
+    uniqueIndex("attendance_one_student_per_device").on(t.sessionId, t.deviceId).where(sql`device_id IS NOT NULL`),
     index("attendance_student_idx").on(t.studentId),
   ],
 );
@@ -140,8 +152,8 @@ export const auditEvents = sqliteTable(
     id: integer("id").primaryKey({ autoIncrement: true }),
     at: integer("at").notNull(),
     actorId: text("actor_id"),
-    entity: text("entity", { enum: ["record", "session", "enrollment", "course"] }).notNull(),
-    action: text("action").notNull(),
+    entity: text("entity", { enum: AUDIT_ENTITIES }).notNull(),
+    action: text("action").$type<AuditAction>().notNull(),
     sessionId: text("session_id"),
     courseId: text("course_id"),
     subjectId: text("subject_id"),
@@ -151,15 +163,9 @@ export const auditEvents = sqliteTable(
   (t) => [index("audit_session_idx").on(t.sessionId, t.action), index("audit_course_idx").on(t.courseId)],
 );
 
-
 export type User = typeof users.$inferSelect;
 export type Course = typeof courses.$inferSelect;
 export type Enrollment = typeof enrollments.$inferSelect;
 export type Session = typeof sessions.$inferSelect;
 export type AttendanceRecord = typeof attendanceRecords.$inferSelect;
 export type AuditEvent = typeof auditEvents.$inferSelect;
-export type UserKind = User["kind"];
-export type StaffRole = "owner" | "ta";
-export type EnrollmentStatus = Enrollment["status"];
-export type AttendanceStatus = AttendanceRecord["status"];
-export type AttendanceMethod = AttendanceRecord["method"];

@@ -1,8 +1,9 @@
+import { sql } from "drizzle-orm";
 import { hashPassword } from "../auth/password";
 import { now } from "../clock";
 import { newEnrollCode, newId } from "../ids";
-import type { Db } from "./client";
-import { courses, courseStaff, enrollments, users } from "./schema";
+import type { UserKind } from "../model/vocabulary";
+import type { Database, Queryable } from "./database";
 
 export const DEMO_PASSWORD = "rollcall-demo";
 export const DEMO_TEACHER_EMAIL = "teacher@rollcall.test";
@@ -15,30 +16,52 @@ const LAST = ["Lovelace", "Okafor", "Martin", "Silva", "Schmidt", "Haddad", "Ngu
 export type DemoSummary = { teacherEmail: string; studentEmails: string[]; password: string; courseName: string; enrollCode: string };
 
 /** Creates the demo teacher, 30 students and a course — only on a database with no users. */
-export async function seedDemo(db: Db): Promise<DemoSummary | null> {
-  const count = db.$client.prepare("SELECT count(*) FROM users").pluck().get() as number;
-  if (count > 0) return null;
+export async function seedDemo(db: Database): Promise<DemoSummary | null> {
+  const count = await db.get<{ n: number }>(sql`SELECT count(*) AS n FROM users`);
+  if (Number(count?.n) > 0) return null;
   // One hash for every demo account keeps seeding fast; these are public demo passwords anyway.
   const passwordHash = await hashPassword(DEMO_PASSWORD);
+  const students = Array.from({ length: DEMO_STUDENT_COUNT }, (_, i) => ({
+    id: newId(),
+    name: `${FIRST[i]} ${LAST[i]}`,
+    email: demoStudentEmail(i + 1),
+  }));
+  const course = { id: newId(), name: "Introduction to Computer Science", code: "CS101", term: "Fall 2026", enrollCode: newEnrollCode() };
+  await db.transaction((tx) =>
+    seedCourse(tx, { teacher: { id: newId(), name: "Dr. Grace Hopper", email: DEMO_TEACHER_EMAIL }, students, course, passwordHash }),
+  );
+  return {
+    teacherEmail: DEMO_TEACHER_EMAIL,
+    studentEmails: students.map((s) => s.email),
+    password: DEMO_PASSWORD,
+    courseName: `${course.code} ${course.name}`,
+    enrollCode: course.enrollCode,
+  };
+}
+
+type Person = { id: string; name: string; email: string };
+
+/**
+ * A teacher, a course they own and its approved students, all sharing one
+ * password hash: demo data, and the benchmark's lecture hall.
+ */
+export async function seedCourse(
+  tx: Queryable,
+  s: { teacher: Person; students: Person[]; course: { id: string; name: string; code: string | null; term: string | null; enrollCode: string }; passwordHash: string },
+): Promise<void> {
   const t = now();
-  const teacherId = newId();
-  const courseId = newId();
-  const enrollCode = newEnrollCode();
-  const courseName = "Introduction to Computer Science";
-  const studentEmails: string[] = [];
-  db.transaction((tx) => {
-    tx.insert(users).values({ id: teacherId, name: "Dr. Grace Hopper", email: DEMO_TEACHER_EMAIL, emailKey: DEMO_TEACHER_EMAIL, passwordHash, kind: "teacher", createdAt: t }).run();
-    tx.insert(courses).values({ id: courseId, name: courseName, code: "CS101", term: "Fall 2026", enrollCode, autoApprove: true, ownerId: teacherId, createdAt: t }).run();
-    tx.insert(courseStaff).values({ courseId, userId: teacherId, role: "owner", createdAt: t }).run();
-    for (let i = 1; i <= DEMO_STUDENT_COUNT; i++) {
-      const id = newId();
-      const email = demoStudentEmail(i);
-      studentEmails.push(email);
-      tx.insert(users).values({ id, name: `${FIRST[i - 1]} ${LAST[i - 1]}`, email, emailKey: email, passwordHash, kind: "student", createdAt: t }).run();
-      tx.insert(enrollments).values({ courseId, studentId: id, status: "approved", createdAt: t, updatedAt: t }).run();
-    }
-  });
-  return { teacherEmail: DEMO_TEACHER_EMAIL, studentEmails, password: DEMO_PASSWORD, courseName: `CS101 ${courseName}`, enrollCode };
+  const addUser = (p: Person, kind: UserKind) =>
+    tx.run(sql`INSERT INTO users (id, name, email, email_key, password_hash, kind, created_at)
+               VALUES (${p.id}, ${p.name}, ${p.email}, ${p.email.toLowerCase()}, ${s.passwordHash}, ${kind}, ${t})`);
+  await addUser(s.teacher, "teacher");
+  await tx.run(sql`INSERT INTO courses (id, name, code, term, enroll_code, auto_approve, owner_id, created_at)
+                   VALUES (${s.course.id}, ${s.course.name}, ${s.course.code}, ${s.course.term}, ${s.course.enrollCode}, ${true}, ${s.teacher.id}, ${t})`);
+  await tx.run(sql`INSERT INTO course_staff (course_id, user_id, role, created_at) VALUES (${s.course.id}, ${s.teacher.id}, 'owner', ${t})`);
+  for (const student of s.students) {
+    await addUser(student, "student");
+    await tx.run(sql`INSERT INTO enrollments (course_id, student_id, status, created_at, updated_at)
+                     VALUES (${s.course.id}, ${student.id}, 'approved', ${t}, ${t})`);
+  }
 }
 
 export function describeDemo(s: DemoSummary): string {

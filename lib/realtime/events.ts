@@ -1,14 +1,17 @@
-import type { CodeDto, Counts, FlaggedDto, RecordDto, RosterRow, SessionDto, CheckinResult, ErrorDto } from "../attendance/types";
+import type { CheckinResult, CodeDto, Counts, ErrorDto, FlaggedDto, RecordDto, SessionDto, SessionView } from "../model/attendance";
+import type { EnrollmentStatus, PublicUser } from "../model/vocabulary";
 
 // Typed Socket.IO contract (SPEC §5), imported by the server and the browser.
 
 export type Ack<T> = (reply: ({ ok: true } & T) | { ok: false; error: ErrorDto }) => void;
 
-export type StaffWatch = { role: "owner" | "ta"; session: SessionDto; counts: Counts; roster: RosterRow[]; code: CodeDto | null; flagged: FlaggedDto[] };
-export type StudentWatch = { role: "student"; session: SessionDto; me: RecordDto | null };
-export type WatchReply = StaffWatch | StudentWatch;
-
-export type EnrollmentEvent = { courseId: string; courseName?: string; student?: { id: string; name: string; email: string }; studentId: string; status: string };
+export type EnrollmentEvent = {
+  courseId: string;
+  courseName?: string;
+  student?: { id: string; name: string; email: string };
+  studentId: string;
+  status: EnrollmentStatus;
+};
 
 export interface ServerToClientEvents {
   "session:code": (p: CodeDto & { sessionId: string }) => void;
@@ -22,16 +25,14 @@ export interface ServerToClientEvents {
 }
 
 export interface ClientToServerEvents {
-  "session:watch": (p: { sessionId: string }, ack: Ack<WatchReply>) => void;
+  "session:watch": (p: { sessionId: string }, ack: Ack<SessionView>) => void;
   "session:unwatch": (p: { sessionId: string }, ack?: Ack<object>) => void;
   "attendance:checkin": (p: { token?: string; code?: string }, ack: Ack<CheckinResult>) => void;
   "course:watch": (p: { courseId: string }, ack: Ack<{ courseId: string }>) => void;
 }
 
-export type SocketUser = { id: string; name: string; email: string; kind: "teacher" | "student" };
-
 export interface SocketData {
-  user: SocketUser;
+  user: PublicUser;
   deviceId: string | null;
   ip: string;
   userAgent: string | null;

@@ -1,5 +1,5 @@
 import type { Server } from "socket.io";
-import { getProcessValue, setProcessValue } from "../global";
+import { getProcessValue, setProcessValue } from "../process-store";
 import type { ClientToServerEvents, ServerToClientEvents, SocketData } from "./events";
 
 export type RollcallServer = Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;

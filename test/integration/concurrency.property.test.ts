@@ -1,9 +1,11 @@
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { computeCounts, getCounts } from "@/lib/attendance/queries";
-import type { AttendanceStatus, Counts } from "@/lib/attendance/types";
+import { sql } from "drizzle-orm";
+import { computeCounts, getCounts } from "@/lib/attendance/counts";
+import { getDb } from "@/lib/db/client";
+import type { AttendanceStatus, Counts } from "@/lib/model/attendance";
 import { ApiClient, emitAck } from "../api";
-import { audit, checkin, classroom, listen, liveCode, rows, sql, startSession, untilHeard, type Classroom, type Heard } from "../attendance-fixtures";
+import { audit, checkin, classroom, listen, liveCode, rows, scalar, startSession, untilHeard, type Classroom, type Heard } from "../attendance-fixtures";
 import { startTestServer, type ClientSocket, type TestServer } from "../server";
 
 /**
@@ -85,20 +87,17 @@ async function fire(cmd: Cmd, sessionId: string, code: { token: string; code: st
 
 /** An earlier run that failed half-way may have left its session running. */
 async function endLeftovers() {
-  const active = sql().prepare(`SELECT id FROM sessions WHERE course_id = ? AND status = 'active'`).pluck().all(room.course.id) as string[];
-  for (const id of active) await room.teacher.client.post(`/api/sessions/${id}/end`);
+  const active = await getDb().all<{ id: string }>(sql`SELECT id FROM sessions WHERE course_id = ${room.course.id} AND status = 'active'`);
+  for (const { id } of active) await room.teacher.client.post(`/api/sessions/${id}/end`);
 }
 
-function dbCounts(sessionId: string): Counts {
-  const byStatus = sql()
-    .prepare(
-      `SELECT r.status AS status, count(*) AS n FROM attendance_records r
-       JOIN enrollments e ON e.student_id = r.student_id AND e.course_id = ? AND e.status = 'approved'
-       WHERE r.session_id = ? GROUP BY r.status`,
-    )
-    .all(room.course.id, sessionId) as Array<{ status: AttendanceStatus; n: number }>;
+async function dbCounts(sessionId: string): Promise<Counts> {
+  const byStatus = await getDb().all<{ status: AttendanceStatus; n: number }>(sql`
+    SELECT r.status AS status, count(*) AS n FROM attendance_records r
+    JOIN enrollments e ON e.student_id = r.student_id AND e.course_id = ${room.course.id} AND e.status = 'approved'
+    WHERE r.session_id = ${sessionId} GROUP BY r.status`);
   const c: Counts = { present: 0, late: 0, absent: 0, excused: 0, unmarked: 0, total: STUDENTS };
-  for (const r of byStatus) c[r.status] = r.n;
+  for (const r of byStatus) c[r.status] = Number(r.n);
   c.unmarked = STUDENTS - byStatus.reduce((a, r) => a + r.n, 0);
   return c;
 }
@@ -124,14 +123,14 @@ async function run(cmds: Cmd[]) {
   }
 
   // ---- the database ----
-  const db = rows(session.id);
+  const db = (await rows(session.id));
   const ids = room.students.map((s) => s.user.id);
   const byStudent = new Map(db.map((r) => [r.student_id, r]));
   expect(db.length, "no student has two records").toBe(byStudent.size);
   const deviceIds = db.map((r) => (r as any).device_id as string | null).filter((d): d is string => d !== null);
   expect(new Set(deviceIds).size, "one device, one student").toBe(deviceIds.length);
   if (ended) expect(db.length, "the end leaves nobody unmarked").toBe(STUDENTS);
-  const endedAt = ended ? (sql().prepare(`SELECT ended_at FROM sessions WHERE id = ?`).pluck().get(session.id) as number) : Infinity;
+  const endedAt = ended ? await scalar(sql`SELECT ended_at FROM sessions WHERE id = ${session.id}`) : Infinity;
 
   const marked = new Set(outcomes.filter((o) => o.cmd.kind === "mark").map((o) => (o.cmd as { student: number }).student));
   const created = new Map<string, any>();
@@ -161,18 +160,18 @@ async function run(cmds: Cmd[]) {
   for (const r of db) if (!marked.has(ids.indexOf(r.student_id)) && r.method !== "auto") expect(created.has(r.student_id)).toBe(true);
 
   // ---- the audit trail: one event per change, chaining from → to ----
-  expect(audit(session.id, "checkin")).toHaveLength(created.size);
-  expect(audit(session.id, "mark")).toHaveLength(outcomes.filter((o) => o.cmd.kind === "mark").length);
+  expect((await audit(session.id, "checkin"))).toHaveLength(created.size);
+  expect((await audit(session.id, "mark"))).toHaveLength(outcomes.filter((o) => o.cmd.kind === "mark").length);
   for (const sid of ids) {
-    const chain = audit(session.id).filter((a) => a.subject_id === sid && ["checkin", "mark", "auto_absent"].includes(a.action));
+    const chain = (await audit(session.id)).filter((a) => a.subject_id === sid && ["checkin", "mark", "auto_absent"].includes(a.action));
     chain.forEach((a, i) => expect(a.from_value).toBe(i === 0 ? null : chain[i - 1].to_value));
     expect(chain.at(-1)?.to_value ?? null).toBe(byStudent.get(sid)?.status ?? null);
   }
 
   // ---- the counts: database, cache, API, replies and the console's last event ----
-  const truth = dbCounts(session.id);
-  expect(computeCounts(session.id, room.course.id)).toEqual(truth);
-  expect(getCounts(session.id, room.course.id)).toEqual(truth);
+  const truth = await dbCounts(session.id);
+  expect(await computeCounts(session.id, room.course.id)).toEqual(truth);
+  expect(await getCounts(session.id, room.course.id)).toEqual(truth);
   const view = await room.teacher.client.get(`/api/sessions/${session.id}`);
   expect(view.body.counts).toEqual(truth);
   for (const r of view.body.roster) {
@@ -225,7 +224,8 @@ describe("concurrent check-ins, marks and an end", () => {
     // Bounded in time so a loaded machine runs fewer cases instead of timing out; never fewer than MIN_RUNS.
     const numRuns = Number(process.env.PROPERTY_RUNS ?? 100);
     const details = await fc.check(fc.asyncProperty(runArb, (cmds) => run(cmds)), { numRuns, interruptAfterTimeLimit: 45_000 });
-    if (details.failed) throw new Error(fc.defaultReportMessage(details) ?? "property failed");
+    // The report names the counterexample; the assertion that failed is in errorInstance.
+    if (details.failed) throw new Error(`${fc.defaultReportMessage(details) ?? "property failed"}\n${String(details.errorInstance)}`);
     expect(details.numRuns).toBeGreaterThanOrEqual(Math.min(MIN_RUNS, numRuns));
   }, 120_000);
 });

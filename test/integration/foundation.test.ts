@@ -2,10 +2,12 @@ import { encode } from "next-auth/jwt";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { issueToken } from "@/lib/auth/tokens";
 import { studentSummary } from "@/lib/courses/student-summary";
+import { sql } from "drizzle-orm";
 import { getDb } from "@/lib/db/client";
 import { UNAMBIGUOUS } from "@/lib/ids";
 import { ApiClient, nextEvent, emitAck, registerAndLogin } from "../api";
-import { setProcessValue } from "@/lib/global";
+import { setProcessValue } from "@/lib/process-store";
+import { scalar } from "../attendance-fixtures";
 import { startTestServer, type TestServer } from "../server";
 
 // Issue 2 end to end over real HTTP and a real Socket.IO server: accounts,
@@ -23,28 +25,29 @@ const PASSWORD = "correct horse battery";
 type Account = Awaited<ReturnType<typeof registerAndLogin>>;
 
 /** Every table issue 2 writes to, by row count, plus the enrollment statuses (a refused PATCH must not change one). */
-function dbState() {
-  const c = getDb().$client;
-  const n = (table: string) => c.prepare(`SELECT count(*) FROM ${table}`).pluck().get() as number;
+async function dbState() {
+  const n = (table: string) => scalar(sql`SELECT count(*) FROM ${sql.raw(table)}`);
+  const statuses = await getDb().all<{ s: string }>(sql`
+    SELECT course_id || ':' || student_id || ':' || status AS s FROM enrollments ORDER BY course_id, student_id`);
   return {
-    users: n("users"),
-    courses: n("courses"),
-    courseStaff: n("course_staff"),
-    enrollments: n("enrollments"),
-    sessions: n("sessions"),
-    audit: n("audit_events"),
-    statuses: c.prepare("SELECT group_concat(course_id || ':' || student_id || ':' || status, ',') FROM (SELECT * FROM enrollments ORDER BY course_id, student_id)").pluck().get(),
+    users: await n("users"),
+    courses: await n("courses"),
+    courseStaff: await n("course_staff"),
+    enrollments: await n("enrollments"),
+    sessions: await n("sessions"),
+    audit: await n("audit_events"),
+    statuses: statuses.map((r) => r.s).join(","),
   };
 }
 
 /** Runs a request that must be refused and checks it wrote nothing. */
 async function refused(run: () => Promise<{ status: number; body: any }>, status: number, code: string) {
-  const before = dbState();
+  const before = await dbState();
   const res = await run();
   expect(res.status, JSON.stringify(res.body)).toBe(status);
   expect(res.body?.error?.code).toBe(code);
   expect(typeof res.body.error.message).toBe("string");
-  expect(dbState()).toEqual(before);
+  expect(await dbState()).toEqual(before);
   return res;
 }
 
@@ -75,13 +78,13 @@ function uniqueEmail(prefix: string) {
 describe("POST /api/register", () => {
   it("creates an account (201) with the public fields only, student by default", async () => {
     const email = uniqueEmail("reg");
-    const before = dbState().users;
+    const before = (await dbState()).users;
     const res = await anon().post("/api/register", { name: "  Ada Lovelace ", email, password: PASSWORD });
     expect(res.status).toBe(201);
     expect(res.body.user).toEqual({ id: expect.any(String), name: "Ada Lovelace", email, kind: "student" });
     expect(JSON.stringify(res.body)).not.toMatch(/hash|scrypt/i);
-    expect(dbState().users).toBe(before + 1);
-    const stored = getDb().$client.prepare("SELECT password_hash FROM users WHERE id = ?").pluck().get(res.body.user.id) as string;
+    expect((await dbState()).users).toBe(before + 1);
+    const stored = (await getDb().get<{ h: string }>(sql`SELECT password_hash AS h FROM users WHERE id = ${res.body.user.id}`))!.h;
     expect(stored).toMatch(/^scrypt\$/);
     expect(stored).not.toContain(PASSWORD);
   });
@@ -225,13 +228,13 @@ describe("courses", () => {
   });
 
   it("lets a teacher create a course: 201 with enrollCode and enrollUrl, owner row and audit event", async () => {
-    const before = dbState();
+    const before = await dbState();
     const c = await createCourse(teacher, { name: "  Chemistry ", code: "", term: undefined });
     expect(c.name).toBe("Chemistry");
     expect(c).toMatchObject({ code: null, term: null, autoApprove: true });
     expect(c.enrollCode).toMatch(new RegExp(`^[${UNAMBIGUOUS}]{8}$`));
     expect(c.enrollUrl).toBe(`${APP_URL}/enroll/${c.enrollCode}`);
-    const after = dbState();
+    const after = await dbState();
     expect(after.courses).toBe(before.courses + 1);
     expect(after.courseStaff).toBe(before.courseStaff + 1);
     expect(after.audit).toBe(before.audit + 1);
@@ -288,11 +291,11 @@ describe("courses", () => {
     const first = await s.client.post("/api/enroll", { code: messy });
     expect(first.status).toBe(201);
     expect(first.body.enrollment).toEqual({ courseId: course.id, status: "approved" });
-    const before = dbState();
+    const before = await dbState();
     const repeat = await s.client.post("/api/enroll", { code: course.enrollCode });
     expect(repeat.status).toBe(200);
     expect(repeat.body.enrollment).toEqual({ courseId: course.id, status: "approved" });
-    expect(dbState()).toEqual(before);
+    expect(await dbState()).toEqual(before);
   });
 
   it("keeps a course with autoApprove off pending until staff decide; only staff may decide", async () => {
@@ -315,11 +318,11 @@ describe("courses", () => {
     await refused(() => teacher.client.patch(`/api/courses/nope/enrollments/${s.user.id}`, { status: "approved" }), 404, "not_found");
     await refused(() => teacher.client.patch(`/api/courses/${gated.id}/enrollments/nobody`, { status: "approved" }), 404, "not_found");
 
-    const before = dbState().audit;
+    const before = (await dbState()).audit;
     const ok = await teacher.client.patch(path, { status: "approved" });
     expect(ok.status).toBe(200);
     expect(ok.body.enrollment).toMatchObject({ courseId: gated.id, studentId: s.user.id, status: "approved" });
-    expect(dbState().audit).toBe(before + 1);
+    expect((await dbState()).audit).toBe(before + 1);
     expect((await s.client.get(`/api/courses/${gated.id}`)).status).toBe(200);
 
     // Rejected stays rejected when the student uses the code again.
@@ -412,25 +415,25 @@ describe("student dashboard summary", () => {
     const outsider = await registerAndLogin(server.url, "student");
     const course = await createCourse(teacher);
     await student.client.post("/api/enroll", { code: course.enrollCode });
-    expect(studentSummary(student.user.id).get(course.id)).toBeUndefined();
+    expect((await studentSummary(student.user.id)).get(course.id)).toBeUndefined();
 
     // Session 1: the student checks in with the code. Session 2: absent at the end.
     for (const attend of [true, false]) {
       const started = await teacher.client.post(`/api/courses/${course.id}/sessions`, {});
       expect(started.status).toBe(201);
       const sessionId = started.body.session.id;
-      const open = studentSummary(student.user.id).get(course.id)!.openSession;
+      const open = (await studentSummary(student.user.id)).get(course.id)!.openSession;
       expect(open).toMatchObject({ id: sessionId, myStatus: null });
       if (attend) {
         const { code } = (await teacher.client.get(`/api/sessions/${sessionId}/code`)).body;
         expect((await student.client.post("/api/checkin", { code })).status).toBe(201);
-        expect(studentSummary(student.user.id).get(course.id)!.openSession!.myStatus).toBe("present");
+        expect((await studentSummary(student.user.id)).get(course.id)!.openSession!.myStatus).toBe("present");
       }
       expect((await teacher.client.post(`/api/sessions/${sessionId}/end`)).status).toBe(200);
     }
-    const s = studentSummary(student.user.id).get(course.id)!;
+    const s = (await studentSummary(student.user.id)).get(course.id)!;
     expect(s).toEqual({ counted: 2, attended: 1, rate: 0.5, openSession: null });
-    expect(studentSummary(outsider.user.id).size).toBe(0);
+    expect((await studentSummary(outsider.user.id)).size).toBe(0);
   });
 });
 
@@ -438,7 +441,7 @@ describe("restart", () => {
   it("keeps users signed in and loses nothing", async () => {
     const teacher = await registerAndLogin(server.url, "teacher");
     const course = await createCourse(teacher, { name: "Survives restarts" });
-    const before = dbState();
+    const before = await dbState();
 
     await server.close();
     // A restart is a new process: nothing decoded or cached in memory survives it.
@@ -453,7 +456,7 @@ describe("restart", () => {
     const detail = await c.get(`/api/courses/${course.id}`);
     expect(detail.status).toBe(200);
     expect(detail.body.course).toMatchObject({ name: "Survives restarts", enrollCode: course.enrollCode });
-    expect(dbState()).toEqual(before);
+    expect(await dbState()).toEqual(before);
     const s = await server.socket({ token: teacher.token });
     expect(s.connected).toBe(true);
     // The password still signs in after the restart.

@@ -1,16 +1,16 @@
-import { AppError } from "@/lib/api/errors";
 import { json, readJson, route } from "@/lib/api/route";
 import { requireUser } from "@/lib/auth/current-user";
-import { createCourse, createCourseSchema, listCourses } from "@/lib/courses/service";
+import { createCourse, createCourseSchema, listCourses } from "@/lib/courses/courses";
+import { AppError } from "@/lib/errors";
 
 export const GET = route(async (req) => {
   const user = await requireUser(req);
-  return json({ courses: listCourses(user) });
+  return json({ courses: await listCourses(user) });
 });
 
 export const POST = route(async (req) => {
   const user = await requireUser(req);
   if (user.kind !== "teacher") throw new AppError("forbidden", "Only teachers can create courses.");
   const input = await readJson(req, createCourseSchema);
-  return json({ course: createCourse(user, input) }, 201);
+  return json({ course: await createCourse(user, input) }, 201);
 });

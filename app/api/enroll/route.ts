@@ -1,10 +1,10 @@
 import { json, readJson, route } from "@/lib/api/route";
 import { requireUser } from "@/lib/auth/current-user";
-import { enroll, enrollSchema } from "@/lib/courses/service";
+import { enroll, enrollSchema } from "@/lib/courses/enrollment";
 
 export const POST = route(async (req) => {
   const user = await requireUser(req);
   const { code } = await readJson(req, enrollSchema);
-  const result = enroll(user, code);
+  const result = await enroll(user, code);
   return json({ enrollment: result.enrollment, course: result.course }, result.created ? 201 : 200);
 });

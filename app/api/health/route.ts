@@ -4,10 +4,10 @@ import pkg from "@/package.json";
 
 export const dynamic = "force-dynamic";
 
-export const GET = route(() => {
+export const GET = route(async () => {
   let db = "ok";
   try {
-    getDb().$client.prepare("SELECT 1").get();
+    await getDb().ping();
   } catch {
     db = "error";
   }

@@ -6,14 +6,16 @@ import { AppHeader } from "@/components/app-header";
 import { CopyButton } from "@/components/copy-button";
 import { LiveRefresh } from "@/components/live-refresh";
 import { LocalTime } from "@/components/local-time";
-import { SessionTitle, isAutoTitle } from "@/components/session-title";
+import { SessionTitle } from "@/components/session-title";
 import { StartSessionPanel } from "@/components/start-session";
 import { buttonClass } from "@/components/ui/button";
 import { Card } from "@/components/ui/card";
-import { listCourseSessions } from "@/lib/attendance/lifecycle";
+import { listCourseSessions } from "@/lib/attendance/history";
 import { getPageUser, requirePageUser } from "@/lib/auth/page";
-import { courseAccess, isStaff } from "@/lib/courses/access";
-import { courseStudents, enrollUrl } from "@/lib/courses/service";
+import { courseAccess } from "@/lib/courses/access";
+import { enrollUrl } from "@/lib/courses/courses";
+import { courseStudents } from "@/lib/courses/enrollment";
+import { isStaff } from "@/lib/model/vocabulary";
 import { Roster } from "./roster";
 
 type Props = { params: Promise<{ courseId: string }> };
@@ -22,14 +24,14 @@ export async function generateMetadata({ params }: Props): Promise<Metadata> {
   // The title alone; access is checked by the page itself.
   const { courseId } = await params;
   const user = await getPageUser();
-  const access = user ? courseAccess(user.id, courseId) : null;
+  const access = user ? await courseAccess(user.id, courseId) : null;
   return { title: access && isStaff(access.role) ? access.course.name : "Course" };
 }
 
 export default async function CoursePage({ params }: Props) {
   const { courseId } = await params;
   const user = await requirePageUser(`/courses/${encodeURIComponent(courseId)}`);
-  const access = courseAccess(user.id, courseId);
+  const access = await courseAccess(user.id, courseId);
   if (!access) notFound();
 
   if (!isStaff(access.role)) {
@@ -139,7 +141,7 @@ export default async function CoursePage({ params }: Props) {
                             <Link href={`/sessions/${s.id}`} className="font-medium text-brand-700 hover:underline">
                               <SessionTitle title={s.title} startedAt={s.startedAt} />
                             </Link>
-                            {isAutoTitle(s.title, s.startedAt) ? null : (
+                            {s.title === null ? null : (
                               <span className="block text-slate-600">
                                 <LocalTime iso={s.startedAt} />
                               </span>

@@ -4,17 +4,11 @@ import { useRouter } from "next/navigation";
 import { useState, useTransition } from "react";
 import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
+import { EnrollmentStatusChip } from "@/components/enrollment-status";
 import { api } from "@/lib/api/client";
+import type { EnrollmentStatus as Status } from "@/lib/model/vocabulary";
 
-type Status = "pending" | "approved" | "rejected" | "dropped";
 export type RosterStudent = { id: string; name: string; email: string; status: Status };
-
-const CHIP: Record<Status, { label: string; tone: string }> = {
-  approved: { label: "Enrolled", tone: "bg-emerald-100 text-emerald-800" },
-  pending: { label: "Waiting", tone: "bg-amber-100 text-amber-900" },
-  rejected: { label: "Rejected", tone: "bg-red-100 text-red-800" },
-  dropped: { label: "Dropped", tone: "bg-slate-100 text-slate-700" },
-};
 
 /** Which buttons make sense for each status. */
 const ACTIONS: Record<Status, Array<{ to: Status; label: string; variant: "primary" | "secondary" | "danger" }>> = {
@@ -53,7 +47,7 @@ export function Roster({ courseId, students }: { courseId: string; students: Ros
         <p className="truncate font-medium">{s.name}</p>
         <p className="truncate text-sm text-slate-600">{s.email}</p>
       </div>
-      <span className={`rounded-full px-2.5 py-1 text-xs font-semibold ${CHIP[s.status].tone}`}>{CHIP[s.status].label}</span>
+      <EnrollmentStatusChip status={s.status} />
       <div className="flex gap-2">
         {ACTIONS[s.status].map((a) => (
           <Button

@@ -4,8 +4,9 @@ import { AppHeader } from "@/components/app-header";
 import { buttonClass } from "@/components/ui/button";
 import { Card } from "@/components/ui/card";
 import { requirePageUser } from "@/lib/auth/page";
-import { courseAccess, isStaff } from "@/lib/courses/access";
-import { courseByEnrollCode, enrollSchema } from "@/lib/courses/service";
+import { courseAccess } from "@/lib/courses/access";
+import { courseByEnrollCode, enrollSchema } from "@/lib/courses/enrollment";
+import { isStaff } from "@/lib/model/vocabulary";
 import { EnrollConfirm } from "./enroll-confirm";
 
 export const metadata: Metadata = { title: "Enroll" };
@@ -16,8 +17,8 @@ export default async function EnrollPage({ params }: Props) {
   const { code: raw } = await params;
   const user = await requirePageUser(`/enroll/${encodeURIComponent(raw)}`);
   const parsed = enrollSchema.safeParse({ code: raw });
-  const course = parsed.success ? courseByEnrollCode(parsed.data.code) : null;
-  const access = course ? courseAccess(user.id, course.id) : null;
+  const course = parsed.success ? await courseByEnrollCode(parsed.data.code) : null;
+  const access = course ? await courseAccess(user.id, course.id) : null;
 
   let body: React.ReactNode;
   if (!course || !parsed.success) {

@@ -1,13 +1,13 @@
 import { json, route } from "@/lib/api/route";
-import { requireUser } from "@/lib/auth/current-user";
-import { getCounts } from "@/lib/attendance/queries";
+import { getCounts } from "@/lib/attendance/counts";
 import { sessionView } from "@/lib/attendance/view";
+import { requireUser } from "@/lib/auth/current-user";
 
 export const GET = route<{ sessionId: string }>(async (req, { sessionId }) => {
   const user = await requireUser(req);
-  const view = sessionView(user, sessionId);
+  const view = await sessionView(user, sessionId);
   if (view.role === "student") {
-    return json({ session: view.session, counts: getCounts(sessionId, view.session.courseId), me: view.me });
+    return json({ session: view.session, counts: await getCounts(sessionId, view.session.courseId), me: view.me });
   }
   const { session, counts, roster, flagged } = view;
   return json({ session, counts, roster, flagged });

@@ -4,10 +4,10 @@ import { currentCode, regenerateCode } from "@/lib/attendance/lifecycle";
 
 export const GET = route<{ sessionId: string }>(async (req, { sessionId }) => {
   const user = await requireUser(req);
-  return json(currentCode(user, sessionId));
+  return json(await currentCode(user, sessionId));
 });
 
 export const POST = route<{ sessionId: string }>(async (req, { sessionId }) => {
   const user = await requireUser(req);
-  return json(regenerateCode(user, sessionId));
+  return json(await regenerateCode(user, sessionId));
 });

@@ -4,5 +4,5 @@ import { endSession } from "@/lib/attendance/lifecycle";
 
 export const POST = route<{ sessionId: string }>(async (req, { sessionId }) => {
   const user = await requireUser(req);
-  return json(endSession(user, sessionId));
+  return json(await endSession(user, sessionId));
 });

@@ -4,5 +4,5 @@ import { sessionPermissions } from "@/lib/attendance/view";
 
 export const GET = route<{ sessionId: string }>(async (req, { sessionId }) => {
   const user = await requireUser(req);
-  return json(sessionPermissions(user, sessionId));
+  return json(await sessionPermissions(user, sessionId));
 });

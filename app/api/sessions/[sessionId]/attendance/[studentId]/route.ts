@@ -5,5 +5,5 @@ import { markAttendance, markSchema } from "@/lib/attendance/marking";
 export const PATCH = route<{ sessionId: string; studentId: string }>(async (req, { sessionId, studentId }) => {
   const user = await requireUser(req);
   const input = await readJson(req, markSchema);
-  return json(markAttendance(user, sessionId, studentId, input));
+  return json(await markAttendance(user, sessionId, studentId, input));
 });

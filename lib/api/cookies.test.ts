@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { decodeHeldScan, encodeHeldScan, HELD_SCAN_COOKIE, heldScanCookie, heldScanFromRequest } from "./held-scan";
+import { decodeHeldScan, encodeHeldScan, HELD_SCAN_COOKIE, heldScanCookie, heldScanFromRequest } from "./cookies";
 
 const held = { token: "SessA1b2c3d4.0.12.AAAAAAAAAAAAAAAA", scannedAt: 1_756_717_200_000, deviceId: "device-0123456789abcdef" };
 

@@ -1,7 +1,7 @@
 // Wire shapes shared by REST, Socket.IO and the React pages. Types only: safe to import in the browser.
+import type { AttendanceMethod, AttendanceStatus, SessionStatus } from "./vocabulary";
 
-export type AttendanceStatus = "present" | "late" | "absent" | "excused";
-export type AttendanceMethod = "qr" | "code" | "manual" | "auto";
+export type { AttendanceMethod, AttendanceStatus } from "./vocabulary";
 
 export type Counts = { present: number; late: number; absent: number; excused: number; unmarked: number; total: number };
 
@@ -39,12 +39,15 @@ export type SessionDto = {
   courseId: string;
   courseName: string;
   courseCode: string | null;
-  title: string;
-  status: "active" | "ended";
+  /** null when the teacher gave none: pages show the start time in the viewer's own zone instead. */
+  title: string | null;
+  status: SessionStatus;
   startedAt: string;
   endedAt: string | null;
   lateAfterMinutes: number;
   closeAfterMinutes: number | null;
+  /** When check-in closes (startedAt + closeAfterMinutes), or null when it stays open until the end. */
+  closesAt: string | null;
   rotationSeconds: number;
   codeRotationSeconds: number;
 };
@@ -70,8 +73,23 @@ export type FlaggedDto = {
 
 export type CheckinResult = {
   record: RecordDto;
-  session: { id: string; title: string; courseName: string; courseCode: string | null };
+  session: { id: string; title: string | null; startedAt: string; courseName: string; courseCode: string | null };
   alreadyCheckedIn: boolean;
 };
 
 export type ErrorDto = { code: string; message: string } & Record<string, unknown>;
+
+/** What staff get when they open a session (console, projector, `session:watch`): all of it, from the database. */
+export type StaffSessionView = {
+  role: "owner" | "ta";
+  session: SessionDto;
+  counts: Counts;
+  roster: RosterRow[];
+  code: CodeDto | null;
+  flagged: FlaggedDto[];
+};
+
+/** What an enrolled student gets: the session and their own record, nobody else's. */
+export type StudentSessionView = { role: "student"; session: SessionDto; me: RecordDto | null };
+
+export type SessionView = StaffSessionView | StudentSessionView;

@@ -1,0 +1,95 @@
+import { createHmac, timingSafeEqual } from "node:crypto";
+import { isDeviceId, newDeviceId } from "../attendance/device";
+import { HELD_SCAN_MAX_AGE_MS, type HeldScan } from "../attendance/held-scan";
+import { getEnv } from "../env";
+
+// The HTTP cookies Rollcall reads and writes itself (next-auth keeps its own):
+// how each is named, parsed, signed and written. Transport code: the domain
+// only ever sees the values.
+
+export function parseCookies(header: string | null | undefined): Map<string, string> {
+  const out = new Map<string, string>();
+  if (!header) return out;
+  for (const part of header.split(";")) {
+    const i = part.indexOf("=");
+    if (i < 0) continue;
+    const name = part.slice(0, i).trim();
+    if (!out.has(name)) {
+      try {
+        out.set(name, decodeURIComponent(part.slice(i + 1).trim()));
+      } catch {
+        out.set(name, part.slice(i + 1).trim());
+      }
+    }
+  }
+  return out;
+}
+
+function attributes(secure: boolean): string {
+  return `Path=/; HttpOnly; SameSite=Lax${secure ? "; Secure" : ""}`;
+}
+
+// --- One device, one student (SPEC §3): a long-lived random id per browser. httpOnly: scripts cannot read or forge it.
+
+export const DEVICE_COOKIE = "rollcall_device";
+const DEVICE_MAX_AGE_SECONDS = 400 * 24 * 60 * 60;
+
+/** The device id a cookie header carries, if it is well-formed. */
+export function deviceIdFromCookies(header: string | null | undefined): string | null {
+  const value = parseCookies(header).get(DEVICE_COOKIE);
+  return value && isDeviceId(value) ? value : null;
+}
+
+/** The browser's device id, or a new one (to be set with `deviceCookie`). */
+export function deviceFromRequest(req: Request): { deviceId: string; isNew: boolean } {
+  const existing = deviceIdFromCookies(req.headers.get("cookie"));
+  return existing ? { deviceId: existing, isNew: false } : { deviceId: newDeviceId(), isNew: true };
+}
+
+export function deviceCookie(deviceId: string, secure: boolean): string {
+  return `${DEVICE_COOKIE}=${deviceId}; Max-Age=${DEVICE_MAX_AGE_SECONDS}; ${attributes(secure)}`;
+}
+
+// --- Scan, then sign in (SPEC §3): a held scan, signed by the server and bound to the browser's device id,
+// so it is useless when copied elsewhere and cannot be back-dated.
+
+export const HELD_SCAN_COOKIE = "rollcall_scan";
+
+function sign(body: string): string {
+  return createHmac("sha256", getEnv().AUTH_SECRET).update(`held-scan:${body}`).digest("base64url");
+}
+
+export function encodeHeldScan(held: HeldScan): string {
+  const body = Buffer.from(JSON.stringify(held)).toString("base64url");
+  return `${body}.${sign(body)}`;
+}
+
+export function decodeHeldScan(value: string | undefined): HeldScan | null {
+  if (!value) return null;
+  const [body, sig] = value.split(".");
+  if (!body || !sig) return null;
+  const expected = Buffer.from(sign(body));
+  const given = Buffer.from(sig);
+  if (expected.length !== given.length || !timingSafeEqual(expected, given)) return null;
+  try {
+    const held = JSON.parse(Buffer.from(body, "base64url").toString("utf8")) as HeldScan;
+    return typeof held.token === "string" && typeof held.scannedAt === "number" && typeof held.deviceId === "string" ? held : null;
+  } catch {
+    return null;
+  }
+}
+
+export function heldScanFromRequest(req: Request): HeldScan | null {
+  return decodeHeldScan(parseCookies(req.headers.get("cookie")).get(HELD_SCAN_COOKIE));
+}
+
+/** Sets the held scan, or clears it (null). Kept a minute past its five so the server, not the browser, says "expired". */
+export function heldScanCookie(held: HeldScan | null, secure: boolean): string {
+  if (!held) return `${HELD_SCAN_COOKIE}=; Max-Age=0; ${attributes(secure)}`;
+  return `${HELD_SCAN_COOKIE}=${encodeHeldScan(held)}; Max-Age=${Math.ceil(HELD_SCAN_MAX_AGE_MS / 1000) + 60}; ${attributes(secure)}`;
+}
+
+/** Cookies get `Secure` when the browser reached us over HTTPS (directly or through a TLS-terminating proxy). */
+export function isSecureRequest(req: Request): boolean {
+  return new URL(req.url).protocol === "https:" || req.headers.get("x-forwarded-proto") === "https";
+}

@@ -1,0 +1,107 @@
+import { sql } from "drizzle-orm";
+import { z } from "zod";
+import { audit } from "../audit";
+import { now } from "../clock";
+import { getDb } from "../db/client";
+import { AppError } from "../errors";
+import { publish } from "../events";
+import { ENROLLMENT_STATUSES, isStaff, type EnrollmentStatus, type PublicUser } from "../model/vocabulary";
+import { courseAccess, requireStaff } from "./access";
+
+export const enrollSchema = z.object({
+  code: z
+    .string()
+    .trim()
+    .transform((c) => c.toUpperCase().replace(/[\s-]/g, ""))
+    .pipe(z.string().regex(/^[A-Z0-9]{8}$/, "Enroll codes are 8 letters and digits.")),
+});
+
+export const enrollmentStatusSchema = z.object({ status: z.enum(ENROLLMENT_STATUSES) });
+
+export type EnrollResult = {
+  enrollment: { courseId: string; status: EnrollmentStatus };
+  created: boolean;
+  course: { id: string; name: string };
+};
+
+/** What the enroll page shows before the student confirms. */
+export async function courseByEnrollCode(code: string): Promise<{ id: string; name: string; code: string | null; term: string | null } | null> {
+  return (await getDb().get(sql`SELECT id, name, code, term FROM courses WHERE enroll_code = ${code}`)) ?? null;
+}
+
+/**
+ * A student joins with the course's enroll code: approved at once or pending,
+ * as the course says. Asking again changes nothing; a rejected request stays
+ * rejected (asking again must not bypass the teacher); a dropped student may
+ * come back.
+ */
+export async function enroll(user: PublicUser, code: string): Promise<EnrollResult> {
+  const found = await courseByEnrollCode(code);
+  if (!found) throw new AppError("not_found", "No course has that enroll code. Check it with your teacher.");
+  return getDb().transaction(async (tx) => {
+    const access = (await courseAccess(user.id, found.id, tx))!;
+    const { course } = access;
+    if (isStaff(access.role)) throw new AppError("forbidden", "You teach this course, so you cannot enroll in it.");
+    const info = { id: course.id, name: course.name };
+    const existing = access.enrollmentStatus;
+    if (existing === "approved" || existing === "pending" || existing === "rejected") {
+      return { enrollment: { courseId: course.id, status: existing }, created: false, course: info };
+    }
+    const t = now();
+    const status: EnrollmentStatus = course.autoApprove ? "approved" : "pending";
+    await tx.run(sql`
+      INSERT INTO enrollments (course_id, student_id, status, created_at, updated_at)
+      VALUES (${course.id}, ${user.id}, ${status}, ${t}, ${t})
+      ON CONFLICT (course_id, student_id) DO UPDATE SET status = excluded.status, updated_at = excluded.updated_at`);
+    await audit(tx, { at: t, actorId: user.id, entity: "enrollment", action: "enroll", courseId: course.id, subjectId: user.id, from: existing, to: status });
+    publish(tx, {
+      type: "enrollment.changed",
+      courseId: course.id,
+      courseName: course.name,
+      studentId: user.id,
+      student: { id: user.id, name: user.name, email: user.email },
+      from: existing,
+      to: status,
+      requested: true,
+    });
+    return { enrollment: { courseId: course.id, status }, created: true, course: info };
+  });
+}
+
+/** Staff approve, reject or drop (or restore) a student's enrollment. */
+export async function setEnrollmentStatus(actor: PublicUser, courseId: string, studentId: string, status: EnrollmentStatus) {
+  return getDb().transaction(async (tx) => {
+    const { course } = await requireStaff(actor.id, courseId, tx);
+    const current = await tx.get<{ status: EnrollmentStatus }>(sql`
+      SELECT status FROM enrollments WHERE course_id = ${courseId} AND student_id = ${studentId}`);
+    if (!current) throw new AppError("not_found", "That student has no enrollment in this course.");
+    const t = now();
+    await tx.run(sql`UPDATE enrollments SET status = ${status}, updated_at = ${t} WHERE course_id = ${courseId} AND student_id = ${studentId}`);
+    await audit(tx, { at: t, actorId: actor.id, entity: "enrollment", action: "status", courseId, subjectId: studentId, from: current.status, to: status });
+    publish(tx, { type: "enrollment.changed", courseId, courseName: course.name, studentId, from: current.status, to: status, requested: false });
+    return { courseId, studentId, status, updatedAt: new Date(t).toISOString() };
+  });
+}
+
+export type CourseStudent = { id: string; name: string; email: string; status: EnrollmentStatus };
+
+/** Everyone who ever enrolled, with their status (SPEC §4 `students`). */
+export async function courseStudents(courseId: string): Promise<CourseStudent[]> {
+  return getDb().all<CourseStudent>(sql`
+    SELECT u.id, u.name, u.email, e.status FROM enrollments e JOIN users u ON u.id = e.student_id
+    WHERE e.course_id = ${courseId} ORDER BY u.name`);
+}
+
+export type EnrollmentCounts = { approved: number; pending: number };
+
+/** Approved and pending students per course, in one query for a whole dashboard. */
+export async function enrollmentCounts(courseIds: string[]): Promise<Map<string, EnrollmentCounts>> {
+  const out = new Map<string, EnrollmentCounts>(courseIds.map((id) => [id, { approved: 0, pending: 0 }]));
+  if (courseIds.length === 0) return out;
+  const rows = await getDb().all<{ courseId: string; status: "approved" | "pending"; n: number }>(sql`
+    SELECT course_id AS "courseId", status, count(*) AS n FROM enrollments
+    WHERE course_id IN ${courseIds} AND status IN ('approved', 'pending')
+    GROUP BY course_id, status`);
+  for (const r of rows) out.get(r.courseId)![r.status] = Number(r.n);
+  return out;
+}

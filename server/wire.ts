@@ -1,0 +1,25 @@
+import { countsCache, enableCountsCache } from "@/lib/attendance/counts";
+import { subscribe } from "@/lib/events";
+import { broadcaster } from "@/lib/realtime/broadcast";
+import type { RollcallServer } from "@/lib/realtime/io";
+import { codeRotation } from "@/lib/realtime/rotation";
+
+/**
+ * Who hears the domain's facts in this process, wired once next to the
+ * Socket.IO server. Order matters: the counts cache first, so everything
+ * after it reads counts that include the change.
+ */
+export function wireSubscribers(io: RollcallServer) {
+  const disableCounts = enableCountsCache();
+  const rotation = codeRotation(io);
+  const unsubscribe = [subscribe(countsCache), subscribe(broadcaster(io)), subscribe(rotation.onEvent)];
+  return {
+    /** Resumes code rotation for the sessions still active in the database. */
+    resume: rotation.resume,
+    stop() {
+      for (const off of unsubscribe) off();
+      rotation.stopAll();
+      disableCounts();
+    },
+  };
+}
