@@ -2,7 +2,7 @@ import { writeFileSync } from "node:fs";
 import { hashPassword } from "@/lib/auth/password";
 import { issueToken } from "@/lib/auth/tokens";
 import { getDb } from "@/lib/db/client";
-import { seedCourse } from "@/lib/db/seed";
+import { seedCourse } from "@/lib/seed/demo";
 import type { SqliteDatabase } from "@/lib/db/sqlite";
 import { getEnv } from "@/lib/env";
 import { newEnrollCode, newId } from "@/lib/ids";

@@ -1,5 +1,5 @@
 import Link from "next/link";
-import type { PublicUser } from "@/lib/auth/users";
+import type { PublicUser } from "@/lib/model/vocabulary";
 import { RollcallMark } from "./rollcall-mark";
 import { SignOutButton } from "./sign-out-button";
 

@@ -4,19 +4,14 @@ import { useRouter } from "next/navigation";
 import { useId, useState, type FormEvent } from "react";
 import { api } from "@/lib/api/client";
 import type { SessionDto } from "@/lib/model/attendance";
+import type { SessionSettings, StartSessionInput } from "@/lib/model/settings";
 import { Alert } from "./ui/alert";
 import { Button } from "./ui/button";
 import { Field } from "./ui/field";
 
-export type SessionDefaults = {
-  lateAfterMinutes: number;
-  closeAfterMinutes: number | null;
-  rotationSeconds: number;
-  codeRotationSeconds: number;
-};
 
 type Issue = { path: string; message: string };
-type SettingsBody = Partial<SessionDefaults> & { title?: string };
+type SettingsBody = StartSessionInput;
 
 /**
  * Starts a session and opens its console. A course that already has one
@@ -61,7 +56,7 @@ export function StartSessionButton({ courseId, courseName, className = "" }: { c
 }
 
 /** The course page's version: one click with defaults, or "Settings…" for this session only. */
-export function StartSessionPanel({ courseId, defaults }: { courseId: string; defaults: SessionDefaults }) {
+export function StartSessionPanel({ courseId, defaults }: { courseId: string; defaults: SessionSettings }) {
   const { start, pending, error, issues } = useStartSession(courseId);
   const [open, setOpen] = useState(false);
   const formId = useId();

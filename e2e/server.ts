@@ -20,7 +20,7 @@ async function main() {
     if (r.status !== 0) process.exit(r.status ?? 1);
   }
   const { getDb } = await import("@/lib/db/client");
-  const { seedDemo } = await import("@/lib/db/seed");
+  const { seedDemo } = await import("@/lib/seed/demo");
   const { advanceClock, clockOffset, setClockOffset } = await import("@/lib/clock");
   const { startServer } = await import("@/server/index");
   await seedDemo(getDb());

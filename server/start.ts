@@ -2,7 +2,7 @@ import { spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import path from "node:path";
 import { getDb } from "@/lib/db/client";
-import { describeDemo, seedDemo } from "@/lib/db/seed";
+import { describeDemo, seedDemo } from "@/lib/seed/demo";
 import { EnvError, getEnv } from "@/lib/env";
 import { lanAddresses, selfSignedCertificate } from "./https";
 import { startServer } from "./index";

@@ -1,4 +1,5 @@
 import type { CheckinResult, ErrorDto, RecordDto } from "@/lib/model/attendance";
+import { courseLabel, courseShortName } from "@/lib/model/course";
 
 /**
  * Everything /join says to a student, in plain words, with the next step.
@@ -31,18 +32,13 @@ function minutes(n: number): string {
   return n === 1 ? "1 minute" : `${n} minutes`;
 }
 
-/** "CS101" when the course has a short code, else its name. */
-export function courseLabel(session: { courseName: string; courseCode?: string | null }): string {
-  return session.courseCode || session.courseName;
-}
-
 /** The record as the student should read it: fresh check-in, duplicate, or a mark the teacher changed. */
 export function describeRecord(
   record: RecordDto,
   session: { courseName: string; courseCode?: string | null },
   opts: FormatOptions & { alreadyCheckedIn?: boolean } = {},
 ): Message {
-  const course = courseLabel(session);
+  const course = courseShortName({ code: session.courseCode ?? null, name: session.courseName });
   const time = formatTime(record.checkedInAt, opts);
   const byTeacher = record.method === "manual" || record.method === "auto" || record.markedBy !== null;
   switch (record.status) {
@@ -114,7 +110,7 @@ export function describeError(error: ErrorDto, ctx: ErrorContext): Message {
         tone: "error",
         title: `You're not enrolled${name}`,
         body: canRequest
-          ? `To check in${courseName ? ` to ${courseCode ? `${courseCode} ${courseName}` : courseName}` : ""}, join the course first: ask your teacher for its enroll link or 8-character enroll code and enter it here.`
+          ? `To check in${courseName ? ` to ${courseLabel({ code: courseCode ?? null, name: courseName })}` : ""}, join the course first: ask your teacher for its enroll link or 8-character enroll code and enter it here.`
           : serverSays(error, "You are not enrolled in this course. Talk to your teacher."),
         steps: canRequest ? ["enroll", "start_over"] : ["start_over"],
       };

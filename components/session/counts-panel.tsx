@@ -1,11 +1,12 @@
 "use client";
 
 import type { Counts } from "@/lib/model/attendance";
+import { ATTENDANCE_STATUSES } from "@/lib/model/vocabulary";
 import { STATUS_LABEL, STATUS_TONE, type RowStatus } from "./format";
 
 export type StatusFilter = RowStatus | "all";
 
-const FILTERS: readonly RowStatus[] = ["present", "late", "absent", "excused", "unmarked"];
+const FILTERS: readonly RowStatus[] = [...ATTENDANCE_STATUSES, "unmarked"];
 
 /**
  * "12 of 30 checked in" with a bar (present and late stacked), and a chip per

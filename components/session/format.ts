@@ -1,4 +1,5 @@
 import type { AttendanceMethod, AttendanceStatus, RosterRow } from "@/lib/model/attendance";
+import { ATTENDANCE_STATUSES } from "@/lib/model/vocabulary";
 
 export type RowStatus = RosterRow["status"];
 
@@ -15,7 +16,8 @@ export const STATUS_LABEL: Record<RowStatus, string> = {
   unmarked: "Not yet",
 };
 
-export const MARKS: readonly AttendanceStatus[] = ["present", "late", "absent", "excused"];
+/** The marks a teacher can set, in the order the buttons show them. */
+export const MARKS: readonly AttendanceStatus[] = ATTENDANCE_STATUSES;
 
 /** Chip colours: 800 on 100 keeps contrast above 4.5:1 for every status. */
 export const STATUS_TONE: Record<RowStatus, string> = {

@@ -7,6 +7,7 @@ import { groupCode } from "./format";
 import { QrCode } from "./qr-code";
 import { useLiveSession } from "./use-live-session";
 import { useNow } from "./use-now";
+import { courseLabel } from "@/lib/model/course";
 
 function subscribeFullscreen(onChange: () => void) {
   document.addEventListener("fullscreenchange", onChange);
@@ -52,10 +53,10 @@ export function Projector({ initial, appHost }: { initial: StaffSessionView; app
   // After closeAfterMinutes a scan is refused: say so instead of showing a code
   // nobody can use (server time, via the offset the last code carried).
   const now = useNow(1000);
-  const closesAt = session.closeAfterMinutes === null ? null : Date.parse(session.startedAt) + session.closeAfterMinutes * 60_000;
+  const closesAt = session.closesAt === null ? null : Date.parse(session.closesAt);
   const checkinClosed = session.status === "active" && closesAt !== null && now !== null && now + (code?.offsetMs ?? 0) >= closesAt;
   const active = session.status === "active" && !checkinClosed;
-  const courseLabel = session.courseCode ? `${session.courseCode} · ${session.courseName}` : session.courseName;
+  const label = courseLabel({ code: session.courseCode, name: session.courseName }, " · ");
 
   const isFullscreen = useSyncExternalStore(
     subscribeFullscreen,
@@ -86,7 +87,7 @@ export function Projector({ initial, appHost }: { initial: StaffSessionView; app
     <div className="flex h-dvh flex-col overflow-hidden bg-white text-slate-950">
       <header className="flex shrink-0 items-center justify-between gap-4 px-[3vmin] pt-[2.5vmin]">
         <div className="min-w-0">
-          <h1 className="truncate text-[clamp(1.1rem,2.6vmin,2.25rem)] font-bold leading-tight">{courseLabel}</h1>
+          <h1 className="truncate text-[clamp(1.1rem,2.6vmin,2.25rem)] font-bold leading-tight">{label}</h1>
           <p className="truncate text-[clamp(0.9rem,1.9vmin,1.5rem)] text-slate-700">{session.title}</p>
         </div>
         <div className="flex shrink-0 items-center gap-3">

@@ -17,6 +17,7 @@ import { RosterRowView, type MarkHandler } from "./roster-list";
 import { ConnectionBadge, ReconnectBanner } from "./connection";
 import { useHydrated } from "./use-now";
 import { useLiveSession } from "./use-live-session";
+import { courseLabel } from "@/lib/model/course";
 
 /** The teacher's live console: code, counts, flagged attempts and the roster with one-tap marking. */
 export function SessionConsole({ initial, appHost }: { initial: StaffSessionView; appHost: string }) {
@@ -73,7 +74,7 @@ export function SessionConsole({ initial, appHost }: { initial: StaffSessionView
   };
 
   const counts = roster.counts;
-  const courseLabel = session.courseCode ? `${session.courseCode} · ${session.courseName}` : session.courseName;
+  const label = courseLabel({ code: session.courseCode, name: session.courseName }, " · ");
 
   return (
     <div className="min-h-dvh">
@@ -82,7 +83,7 @@ export function SessionConsole({ initial, appHost }: { initial: StaffSessionView
         <header className="flex flex-wrap items-end justify-between gap-4">
           <div className="min-w-0">
             <Link href={`/courses/${encodeURIComponent(session.courseId)}`} className="text-sm font-medium text-brand-700 hover:underline">
-              ← {courseLabel}
+              ← {label}
             </Link>
             <h1 className="mt-1 flex flex-wrap items-center gap-3 text-2xl font-bold tracking-tight text-slate-950">
               <span className="truncate">{session.title}</span>

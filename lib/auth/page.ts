@@ -1,7 +1,7 @@
 import { cookies, headers } from "next/headers";
 import { redirect } from "next/navigation";
 import { authenticate } from "./current-user";
-import type { PublicUser } from "./users";
+import type { PublicUser } from "../model/vocabulary";
 
 /** The signed-in user for a server component, through the same check as the API. */
 export async function getPageUser(): Promise<PublicUser | null> {

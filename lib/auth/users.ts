@@ -10,7 +10,6 @@ import { newId } from "../ids";
 import { reserveLoginAttempt } from "./login-limits";
 import { dummyPasswordHash, hashPassword, verifyPassword } from "./password";
 
-export type { PublicUser };
 
 export const emailSchema = z.string().trim().max(254).pipe(z.email({ message: "Enter a valid e-mail address." }));
 

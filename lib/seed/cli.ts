@@ -1,5 +1,5 @@
-import { closeDb, getDb } from "./client";
-import { describeDemo, seedDemo } from "./seed";
+import { closeDb, getDb } from "../db/client";
+import { describeDemo, seedDemo } from "./demo";
 
 async function main() {
   const summary = await seedDemo(getDb());

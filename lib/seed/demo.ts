@@ -2,8 +2,9 @@ import { sql } from "drizzle-orm";
 import { hashPassword } from "../auth/password";
 import { now } from "../clock";
 import { newEnrollCode, newId } from "../ids";
+import { courseLabel } from "../model/course";
 import type { UserKind } from "../model/vocabulary";
-import type { Database, Queryable } from "./database";
+import type { Database, Queryable } from "../db/database";
 
 export const DEMO_PASSWORD = "rollcall-demo";
 export const DEMO_TEACHER_EMAIL = "teacher@rollcall.test";
@@ -34,7 +35,7 @@ export async function seedDemo(db: Database): Promise<DemoSummary | null> {
     teacherEmail: DEMO_TEACHER_EMAIL,
     studentEmails: students.map((s) => s.email),
     password: DEMO_PASSWORD,
-    courseName: `${course.code} ${course.name}`,
+    courseName: courseLabel(course),
     enrollCode: course.enrollCode,
   };
 }
