@@ -61,17 +61,21 @@ export async function createCourse(owner: PublicUser, input: z.infer<typeof crea
     closeAfterMinutes: input.closeAfterMinutes ?? DEFAULT_SESSION_SETTINGS.closeAfterMinutes,
     rotationSeconds: input.rotationSeconds ?? DEFAULT_SESSION_SETTINGS.rotationSeconds,
     codeRotationSeconds: input.codeRotationSeconds ?? DEFAULT_SESSION_SETTINGS.codeRotationSeconds,
+    timeZone: "UTC",
+    lateCredit: 1,
+    warnBelowPercent: 80,
     ownerId: owner.id,
     createdAt: t,
+    archivedAt: null,
   };
   await getDb().transaction(async (tx) => {
     await tx.run(sql`
       INSERT INTO courses (id, name, code, term, enroll_code, auto_approve, late_after_minutes, close_after_minutes,
-                           rotation_seconds, code_rotation_seconds, owner_id, created_at)
+                           rotation_seconds, code_rotation_seconds, time_zone, late_credit, warn_below_percent, owner_id, created_at)
       VALUES (${course.id}, ${course.name}, ${course.code}, ${course.term}, ${course.enrollCode}, ${course.autoApprove},
               ${course.lateAfterMinutes}, ${course.closeAfterMinutes}, ${course.rotationSeconds}, ${course.codeRotationSeconds},
-              ${course.ownerId}, ${t})`);
-    await tx.run(sql`INSERT INTO course_staff (course_id, user_id, role, created_at) VALUES (${course.id}, ${owner.id}, 'owner', ${t})`);
+              ${course.timeZone}, ${course.lateCredit}, ${course.warnBelowPercent}, ${course.ownerId}, ${t})`);
+    await tx.run(sql`INSERT INTO course_staff (id, course_id, user_id, role, created_at) VALUES (${newId()}, ${course.id}, ${owner.id}, 'owner', ${t})`);
     await audit(tx, { at: t, actorId: owner.id, entity: "course", action: "create", courseId: course.id, subjectId: course.id, to: course.name });
   });
   return courseDto(course, "owner");

@@ -1,5 +1,5 @@
 import { sql } from "drizzle-orm";
-import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
+import { index, integer, primaryKey, real, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
 import {
   ATTENDANCE_METHODS,
   ATTENDANCE_STATUSES,
@@ -21,9 +21,12 @@ export const users = sqliteTable(
     email: text("email").notNull(),
     // Lower-cased copy: e-mail is unique case-insensitively (SPEC §2).
     emailKey: text("email_key").notNull(),
-    passwordHash: text("password_hash").notNull(),
+    // null: the account signs in only through single sign-on (SPEC §13).
+    passwordHash: text("password_hash"),
     kind: text("kind", { enum: USER_KINDS }).notNull(),
     createdAt: integer("created_at").notNull(),
+    // "Sign out everywhere": tokens issued before this moment are refused.
+    sessionsValidAfter: integer("sessions_valid_after"),
   },
   (t) => [uniqueIndex("users_email_key_unique").on(t.emailKey)],
 );
@@ -41,27 +44,49 @@ export const courses = sqliteTable(
     closeAfterMinutes: integer("close_after_minutes"),
     rotationSeconds: integer("rotation_seconds").notNull().default(10),
     codeRotationSeconds: integer("code_rotation_seconds").notNull().default(30),
+    // IANA zone for text the server writes (CSV headers, file names) and for date filters (SPEC §9, §10).
+    timeZone: text("time_zone").notNull().default("UTC"),
+    // How much a late counts in the rate, 0..1.
+    lateCredit: real("late_credit").notNull().default(1),
+    // At-risk threshold in percent; 0 turns warnings off.
+    warnBelowPercent: real("warn_below_percent").notNull().default(80),
+    // The creator; owners are in course_staff.
     ownerId: text("owner_id")
       .notNull()
       .references(() => users.id),
     createdAt: integer("created_at").notNull(),
+    // Archived: off dashboards, no new sessions or enrollments, records kept.
+    archivedAt: integer("archived_at"),
   },
   (t) => [uniqueIndex("courses_enroll_code_unique").on(t.enrollCode)],
 );
 
+/**
+ * Owners and TAs of a course (SPEC §9). A row with a user is an active member;
+ * a row with only an invited e-mail is an invitation that becomes active when
+ * that address registers as a teacher.
+ */
 export const courseStaff = sqliteTable(
   "course_staff",
   {
+    id: text("id").primaryKey(),
     courseId: text("course_id")
       .notNull()
       .references(() => courses.id, { onDelete: "cascade" }),
-    userId: text("user_id")
-      .notNull()
-      .references(() => users.id, { onDelete: "cascade" }),
+    userId: text("user_id").references(() => users.id, { onDelete: "cascade" }),
+    invitedEmail: text("invited_email"),
+    // Lower-cased invitedEmail, for matching a registration.
+    invitedEmailKey: text("invited_email_key"),
     role: text("role", { enum: STAFF_ROLES }).notNull(),
+    addedBy: text("added_by").references(() => users.id, { onDelete: "set null" }),
     createdAt: integer("created_at").notNull(),
   },
-  (t) => [primaryKey({ columns: [t.courseId, t.userId] }), index("course_staff_user_idx").on(t.userId)],
+  (t) => [
+    uniqueIndex("course_staff_member_unique").on(t.courseId, t.userId).where(sql`user_id IS NOT NULL`),
+    uniqueIndex("course_staff_invitation_unique").on(t.courseId, t.invitedEmailKey).where(sql`user_id IS NULL`),
+    index("course_staff_user_idx").on(t.userId),
+    index("course_staff_invited_idx").on(t.invitedEmailKey),
+  ],
 );
 
 export const enrollments = sqliteTable(
@@ -74,6 +99,8 @@ export const enrollments = sqliteTable(
       .notNull()
       .references(() => users.id, { onDelete: "cascade" }),
     status: text("status", { enum: ENROLLMENT_STATUSES }).notNull(),
+    // The school's id for the student, for exports and LMS matching.
+    studentNumber: text("student_number"),
     createdAt: integer("created_at").notNull(),
     updatedAt: integer("updated_at").notNull(),
   },
@@ -159,8 +186,47 @@ export const auditEvents = sqliteTable(
     subjectId: text("subject_id"),
     fromValue: text("from_value"),
     toValue: text("to_value"),
+    note: text("note"),
   },
   (t) => [index("audit_session_idx").on(t.sessionId, t.action), index("audit_course_idx").on(t.courseId)],
+);
+
+/**
+ * Students invited by a roster import (SPEC §9) before they have an account:
+ * enrolled, approved, when that address registers.
+ */
+export const courseInvitations = sqliteTable(
+  "course_invitations",
+  {
+    id: text("id").primaryKey(),
+    courseId: text("course_id")
+      .notNull()
+      .references(() => courses.id, { onDelete: "cascade" }),
+    email: text("email").notNull(),
+    emailKey: text("email_key").notNull(),
+    name: text("name"),
+    studentNumber: text("student_number"),
+    createdBy: text("created_by").references(() => users.id, { onDelete: "set null" }),
+    createdAt: integer("created_at").notNull(),
+  },
+  (t) => [uniqueIndex("course_invitations_email_unique").on(t.courseId, t.emailKey), index("course_invitations_email_idx").on(t.emailKey)],
+);
+
+/** A sign-in identity from an identity provider (SPEC §13): (issuer, subject) names a person, never the e-mail alone. */
+export const identities = sqliteTable(
+  "identities",
+  {
+    id: text("id").primaryKey(),
+    userId: text("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    provider: text("provider").notNull(),
+    issuer: text("issuer").notNull(),
+    subject: text("subject").notNull(),
+    email: text("email"),
+    createdAt: integer("created_at").notNull(),
+  },
+  (t) => [uniqueIndex("identities_issuer_subject_unique").on(t.issuer, t.subject), index("identities_user_idx").on(t.userId)],
 );
 
 export type User = typeof users.$inferSelect;
@@ -169,3 +235,6 @@ export type Enrollment = typeof enrollments.$inferSelect;
 export type Session = typeof sessions.$inferSelect;
 export type AttendanceRecord = typeof attendanceRecords.$inferSelect;
 export type AuditEvent = typeof auditEvents.$inferSelect;
+export type CourseStaffRow = typeof courseStaff.$inferSelect;
+export type CourseInvitation = typeof courseInvitations.$inferSelect;
+export type Identity = typeof identities.$inferSelect;

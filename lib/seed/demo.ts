@@ -57,7 +57,7 @@ export async function seedCourse(
   await addUser(s.teacher, "teacher");
   await tx.run(sql`INSERT INTO courses (id, name, code, term, enroll_code, auto_approve, owner_id, created_at)
                    VALUES (${s.course.id}, ${s.course.name}, ${s.course.code}, ${s.course.term}, ${s.course.enrollCode}, ${true}, ${s.teacher.id}, ${t})`);
-  await tx.run(sql`INSERT INTO course_staff (course_id, user_id, role, created_at) VALUES (${s.course.id}, ${s.teacher.id}, 'owner', ${t})`);
+  await tx.run(sql`INSERT INTO course_staff (id, course_id, user_id, role, created_at) VALUES (${newId()}, ${s.course.id}, ${s.teacher.id}, 'owner', ${t})`);
   for (const student of s.students) {
     await addUser(student, "student");
     await tx.run(sql`INSERT INTO enrollments (course_id, student_id, status, created_at, updated_at)
