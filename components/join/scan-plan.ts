@@ -56,7 +56,9 @@ export function scanPlan(vw: number, vh: number, maxPixels = MAX_DECODE_PIXELS):
   const centre = square("centre", (long - side) / 2);
   // In a frame not much longer than wide (4:3) the whole-frame pass is nearly
   // as sharp as a square would be: it alone covers the rest.
-  if (out / side < SHARPER_BY * fullScale) return [centre, full];
+  // Judged on the whole-frame pass as drawn (its width is rounded down), the
+  // same measure the tests hold it to.
+  if (out / side < SHARPER_BY * (full.dw / vw)) return [centre, full];
 
   // Squares from one end of the long side to the other, each overlapping the
   // next by at least half a side: any QR up to half the frame's short side
