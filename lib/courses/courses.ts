@@ -8,7 +8,7 @@ import { getEnv } from "../env";
 import { AppError } from "../errors";
 import { newEnrollCode, newId } from "../ids";
 import { now } from "../clock";
-import { DEFAULT_SESSION_SETTINGS, sessionSettingsFields } from "../model/settings";
+import { courseTermFields, DEFAULT_SESSION_SETTINGS, DEFAULT_TERM_SETTINGS, sessionSettingsFields } from "../model/settings";
 import { isStaff, type CourseRole, type EnrollmentStatus, type PublicUser, type StaffRole } from "../model/vocabulary";
 import { decodeCourse, requireMember } from "./access";
 import { courseStudents } from "./enrollment";
@@ -22,6 +22,10 @@ export const createCourseSchema = z.object({
   closeAfterMinutes: sessionSettingsFields.closeAfterMinutes.optional(),
   rotationSeconds: sessionSettingsFields.rotationSeconds.optional(),
   codeRotationSeconds: sessionSettingsFields.codeRotationSeconds.optional(),
+  // The creating teacher's browser sends its own zone (SPEC §9); UTC otherwise.
+  timeZone: courseTermFields.timeZone.optional(),
+  lateCredit: courseTermFields.lateCredit.optional(),
+  warnBelowPercent: courseTermFields.warnBelowPercent.optional(),
 });
 
 export function enrollUrl(enrollCode: string): string {
@@ -43,7 +47,11 @@ export function courseDto(c: Course, role: CourseRole | null) {
     closeAfterMinutes: c.closeAfterMinutes,
     rotationSeconds: c.rotationSeconds,
     codeRotationSeconds: c.codeRotationSeconds,
+    timeZone: c.timeZone,
+    lateCredit: c.lateCredit,
+    warnBelowPercent: c.warnBelowPercent,
     createdAt: new Date(c.createdAt).toISOString(),
+    archivedAt: c.archivedAt === null ? null : new Date(c.archivedAt).toISOString(),
   };
 }
 
@@ -61,9 +69,9 @@ export async function createCourse(owner: PublicUser, input: z.infer<typeof crea
     closeAfterMinutes: input.closeAfterMinutes ?? DEFAULT_SESSION_SETTINGS.closeAfterMinutes,
     rotationSeconds: input.rotationSeconds ?? DEFAULT_SESSION_SETTINGS.rotationSeconds,
     codeRotationSeconds: input.codeRotationSeconds ?? DEFAULT_SESSION_SETTINGS.codeRotationSeconds,
-    timeZone: "UTC",
-    lateCredit: 1,
-    warnBelowPercent: 80,
+    timeZone: input.timeZone ?? DEFAULT_TERM_SETTINGS.timeZone,
+    lateCredit: input.lateCredit ?? DEFAULT_TERM_SETTINGS.lateCredit,
+    warnBelowPercent: input.warnBelowPercent ?? DEFAULT_TERM_SETTINGS.warnBelowPercent,
     ownerId: owner.id,
     createdAt: t,
     archivedAt: null,

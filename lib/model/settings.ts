@@ -30,3 +30,28 @@ export const startSessionSchema = sessionSettingsSchema.partial().extend({
   title: z.string().trim().max(120).optional(),
 });
 export type StartSessionInput = z.infer<typeof startSessionSchema>;
+
+/**
+ * An IANA zone name the platform's time-zone database knows ("Europe/Berlin",
+ * also links like "Asia/Kolkata"); not a bare offset, which has no daylight
+ * saving and no place.
+ */
+export function isTimeZone(zone: string): boolean {
+  if (!/^[A-Za-z][A-Za-z0-9_+-]*(\/[A-Za-z0-9_+-]+)*$/.test(zone)) return false;
+  try {
+    new Intl.DateTimeFormat("en-US", { timeZone: zone });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+// A course's term settings (SPEC §9): the zone server-written text and date filters use, how much a late counts
+// in the rate, and the at-risk threshold.
+export const courseTermFields = {
+  timeZone: z.string().trim().max(64).refine(isTimeZone, "Choose a time zone from the list, like Europe/Berlin or America/New_York."),
+  lateCredit: z.number({ message: "Enter a number from 0 to 1." }).min(0, "Use 0 to 1: 1 counts a late as present, 0 as absent.").max(1, "Use 0 to 1: 1 counts a late as present, 0 as absent."),
+  warnBelowPercent: z.number({ message: "Enter a percentage from 0 to 100." }).min(0, "Use 0 to 100 (0 turns warnings off).").max(100, "Use 0 to 100 (0 turns warnings off)."),
+};
+
+export const DEFAULT_TERM_SETTINGS = { timeZone: "UTC", lateCredit: 1, warnBelowPercent: 80 } as const;
