@@ -1,0 +1,48 @@
+import type { ReactNode } from "react";
+import type { CourseDto } from "@/lib/courses/courses";
+import { can, type CourseAction } from "@/lib/courses/permissions";
+import type { PublicUser, StaffRole } from "@/lib/model/vocabulary";
+import { OverviewTab } from "./tabs/overview";
+
+export type SearchParams = Record<string, string | string[] | undefined>;
+
+/** What every tab gets: it loads the rest itself, through the domain. */
+export type CourseTabProps = {
+  user: PublicUser;
+  courseId: string;
+  /** The staff view of the course (enroll code, defaults, term settings). */
+  course: Extract<CourseDto, { enrollCode: string }>;
+  role: StaffRole;
+  /** The page's query, for tabs with their own filters (`?tab=students&q=…`). */
+  searchParams: SearchParams;
+};
+
+export type CourseTab = {
+  /** The `?tab=` value; the first tab is the default and has no parameter. */
+  id: string;
+  label: string;
+  /** Shown only to roles that may take this action (lib/courses/permissions.ts). */
+  requires: CourseAction;
+  render: (props: CourseTabProps) => ReactNode;
+};
+
+/**
+ * The staff course page's tabs, in order. A new tab is one entry here and one
+ * component in ./tabs/. The first is the default (no `?tab=`).
+ */
+export const COURSE_TABS: CourseTab[] = [{ id: "overview", label: "Overview", requires: "course.view", render: (p) => <OverviewTab {...p} /> }];
+
+export function visibleTabs(role: StaffRole): CourseTab[] {
+  return COURSE_TABS.filter((t) => can(role, t.requires));
+}
+
+/** The tab a `?tab=` asks for, or the default when it is unknown or not the viewer's to see. */
+export function selectTab(role: StaffRole, requested: string | string[] | undefined): CourseTab {
+  const tabs = visibleTabs(role);
+  return tabs.find((t) => t.id === requested) ?? tabs[0];
+}
+
+export function tabHref(courseId: string, tabId: string): string {
+  const base = `/courses/${encodeURIComponent(courseId)}`;
+  return tabId === COURSE_TABS[0].id ? base : `${base}?tab=${encodeURIComponent(tabId)}`;
+}

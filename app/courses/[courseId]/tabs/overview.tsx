@@ -1,0 +1,135 @@
+import Link from "next/link";
+import QRCode from "qrcode";
+import { CopyButton } from "@/components/copy-button";
+import { LocalTime } from "@/components/local-time";
+import { SessionTitle } from "@/components/session-title";
+import { StartSessionPanel } from "@/components/start-session";
+import { buttonClass } from "@/components/ui/button";
+import { Card } from "@/components/ui/card";
+import { listCourseSessions } from "@/lib/attendance/history";
+import { courseStudents } from "@/lib/courses/enrollment";
+import { Roster } from "../roster";
+import type { CourseTabProps } from "../tabs";
+
+/** The default tab: take attendance, the sessions so far, the enroll code and the students. */
+export async function OverviewTab({ user, courseId, course }: CourseTabProps) {
+  const url = course.enrollUrl;
+  const [qrSvg, students, sessions] = await Promise.all([
+    QRCode.toString(url, { type: "svg", margin: 1, errorCorrectionLevel: "M" }),
+    courseStudents(courseId),
+    listCourseSessions(user, courseId),
+  ]);
+  const active = sessions.find((s) => s.status === "active");
+
+  return (
+    <>
+      <div className="grid gap-6 lg:grid-cols-5">
+        <div className="flex flex-col gap-6 lg:col-span-3">
+          <Card>
+            <h2 className="text-lg font-semibold">Take attendance</h2>
+            {active ? (
+              <div className="mt-3 flex flex-wrap items-center justify-between gap-3 rounded-lg bg-emerald-50 px-4 py-3">
+                <p className="text-emerald-900">
+                  <span className="font-semibold">
+                    <SessionTitle title={active.title} startedAt={active.startedAt} />
+                  </span>{" "}
+                  is running · {active.counts.present + active.counts.late} of {active.counts.total} checked in
+                </p>
+                <Link href={`/sessions/${active.id}`} className={buttonClass("primary")}>
+                  Open console
+                </Link>
+              </div>
+            ) : (
+              <div className="mt-3">
+                <p className="mb-4 text-slate-700">
+                  Starts with this course&apos;s defaults: late after {course.lateAfterMinutes} min, QR changes every {course.rotationSeconds} s.
+                </p>
+                <StartSessionPanel
+                  courseId={courseId}
+                  defaults={{
+                    lateAfterMinutes: course.lateAfterMinutes,
+                    closeAfterMinutes: course.closeAfterMinutes,
+                    rotationSeconds: course.rotationSeconds,
+                    codeRotationSeconds: course.codeRotationSeconds,
+                  }}
+                />
+              </div>
+            )}
+          </Card>
+
+          <Card>
+            <h2 className="text-lg font-semibold">Sessions</h2>
+            {sessions.length === 0 ? (
+              <p className="mt-3 text-slate-700">No sessions yet.</p>
+            ) : (
+              <div className="-mx-5 mt-3 overflow-x-auto">
+                <table className="w-full min-w-[32rem] text-left text-sm">
+                  <thead className="border-b border-slate-200 text-slate-600">
+                    <tr>
+                      <th scope="col" className="px-5 py-2 font-medium">Session</th>
+                      <th scope="col" className="px-3 py-2 font-medium">Status</th>
+                      <th scope="col" className="px-3 py-2 text-right font-medium">Present</th>
+                      <th scope="col" className="px-3 py-2 text-right font-medium">Late</th>
+                      <th scope="col" className="px-3 py-2 text-right font-medium">Absent</th>
+                      <th scope="col" className="px-5 py-2 text-right font-medium">Students</th>
+                    </tr>
+                  </thead>
+                  <tbody className="divide-y divide-slate-100">
+                    {sessions.map((s) => (
+                      <tr key={s.id}>
+                        <td className="px-5 py-2.5">
+                          <Link href={`/sessions/${s.id}`} className="font-medium text-brand-700 hover:underline">
+                            <SessionTitle title={s.title} startedAt={s.startedAt} />
+                          </Link>
+                          {s.title === null ? null : (
+                            <span className="block text-slate-600">
+                              <LocalTime iso={s.startedAt} />
+                            </span>
+                          )}
+                        </td>
+                        <td className="px-3 py-2.5">
+                          {s.status === "active" ? (
+                            <span className="rounded-full bg-emerald-100 px-2 py-0.5 text-xs font-semibold text-emerald-800">Live</span>
+                          ) : (
+                            <span className="rounded-full bg-slate-100 px-2 py-0.5 text-xs font-semibold text-slate-700">Ended</span>
+                          )}
+                        </td>
+                        <td className="px-3 py-2.5 text-right tabular-nums">{s.counts.present}</td>
+                        <td className="px-3 py-2.5 text-right tabular-nums">{s.counts.late}</td>
+                        <td className="px-3 py-2.5 text-right tabular-nums">{s.counts.absent}</td>
+                        <td className="px-5 py-2.5 text-right tabular-nums">{s.counts.total}</td>
+                      </tr>
+                    ))}
+                  </tbody>
+                </table>
+              </div>
+            )}
+          </Card>
+        </div>
+
+        <Card className="flex flex-col items-center gap-3 self-start text-center lg:col-span-2">
+          <h2 className="self-start text-lg font-semibold">Enroll students</h2>
+          <p className="self-start text-left text-sm text-slate-700">Students scan the QR code or enter the code on their dashboard.</p>
+          <p className="font-mono text-4xl font-bold tracking-[0.2em] text-slate-900 sm:text-5xl" data-testid="course-enroll-code">
+            {course.enrollCode}
+          </p>
+          <div
+            role="img"
+            aria-label={`QR code linking to ${url}`}
+            className="w-full max-w-[16rem] rounded-lg border border-slate-200 bg-white p-2 [&>svg]:h-auto [&>svg]:w-full"
+            dangerouslySetInnerHTML={{ __html: qrSvg }}
+          />
+          <p className="w-full break-all rounded-md bg-slate-100 px-3 py-2 font-mono text-xs text-slate-700">{url}</p>
+          <CopyButton value={url} />
+        </Card>
+      </div>
+
+      <Card>
+        <h2 className="text-lg font-semibold">Students</h2>
+        <div className="mt-3">
+          <Roster courseId={courseId} students={students} />
+        </div>
+      </Card>
+    </>
+  );
+}
