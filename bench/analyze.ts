@@ -1,10 +1,15 @@
 import type { DbCheck } from "./db-check";
-import type { LoadRun } from "./load";
+import type { Flow, LoadRun, PhoneBytes } from "./load";
 import type { ServerStats } from "./server-stats";
 import { summarize, type Summary } from "./stats";
+import type { PageLoadCosts } from "./targets";
+
+/** Per kind of phone: how many, and what each sent and received on the wire over its visit (means). */
+export type BytesPerPhone = { phones: number; bytesIn: number; bytesOut: number; requests: number };
 
 /** One server's figures for one run: what the table and the JSON show. */
 export type TargetSummary = {
+  flow: Flow;
   students: number;
   /** Students with at least one successful check-in ack. */
   acknowledged: number;
@@ -29,7 +34,13 @@ export type TargetSummary = {
   scanToRosterMs: Summary;
   /** From the phone's arrival (opening /join) to the console showing the student: the whole wait as the student lives it. */
   arrivalToRosterMs: Summary;
-  phasesMs: { join: Summary; handshake: Summary; watch: Summary };
+  /** Students the console never showed (no successful check-in, or lost). */
+  neverOnRoster: number;
+  /** Per step of a visit, in the order the phones took them. */
+  stepsMs: Record<string, Summary>;
+  bytes: { cold: BytesPerPhone; warm: BytesPerPhone };
+  /** Page flow: server CPU and bytes of a page load alone, measured before the minute. */
+  pageLoad: PageLoadCosts | null;
   phaseErrors: Record<string, number>;
   /** Sockets the server dropped during the minute (not counting the bench closing them at the end). */
   disconnects: { teacher: number; phones: number };
@@ -54,6 +65,9 @@ function peakPerSecond(times: number[]): number {
   }
   return best;
 }
+
+const mean = (xs: number[]) => (xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : NaN);
+const perPhone = (b: PhoneBytes): BytesPerPhone => ({ phones: b.bytesIn.length, bytesIn: mean(b.bytesIn), bytesOut: mean(b.bytesOut), requests: mean(b.requests) });
 
 export function analyze(run: LoadRun, db: DbCheck, studentIds: string[]): TargetSummary {
   const { attempts } = run;
@@ -97,6 +111,7 @@ export function analyze(run: LoadRun, db: DbCheck, studentIds: string[]): Target
   const oneRecord = [...tapped].filter((id) => okAcksOf(id) === 2 && created.get(id) === 1 && db.perStudent.get(id) === 1).length;
 
   return {
+    flow: run.flow,
     students: studentIds.length,
     acknowledged: acked.size,
     failed: attempts.filter((a) => !a.ok).length,
@@ -113,7 +128,10 @@ export function analyze(run: LoadRun, db: DbCheck, studentIds: string[]): Target
     ackLatencyRestMs: lat(answered.filter((a) => a.channel === "rest")),
     scanToRosterMs: summarize(scanToRoster),
     arrivalToRosterMs: summarize(arrivalToRoster),
-    phasesMs: { join: summarize(run.phases.join), handshake: summarize(run.phases.handshake), watch: summarize(run.phases.watch) },
+    neverOnRoster: studentIds.filter((id) => !run.marked.has(id)).length,
+    stepsMs: Object.fromEntries(Object.entries(run.steps).map(([label, xs]) => [label, summarize(xs)])),
+    bytes: { cold: perPhone(run.phones.cold), warm: perPhone(run.phones.warm) },
+    pageLoad: null,
     phaseErrors: run.phaseErrors,
     disconnects: { teacher: run.teacherDisconnects, phones: run.phoneDisconnects },
     join: run.join,

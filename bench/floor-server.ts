@@ -1,27 +1,30 @@
 import { randomBytes } from "node:crypto";
-import { readFileSync, writeFileSync } from "node:fs";
+import { writeFileSync } from "node:fs";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
-import { gzipSync } from "node:zlib";
 import Database from "better-sqlite3";
 import { Server, type Socket } from "socket.io";
 import { onStop, requiredEnv, sendReady, type Roster } from "./child-protocol";
+import { loadBundle, staticServer } from "./page-bundle";
 import { benchStats } from "./server-stats";
 
 /**
  * The floor: what the lecture-hall minute costs with nothing of ours in the
  * way — node:http + Socket.IO + better-sqlite3 with Rollcall's pragmas, one row
  * per check-in in a transaction, the ack after the commit, the record emitted
- * to the teacher's room and the student's own room. No Next.js, no sign-in
- * tokens (a socket's `auth.token` is the student id), no validation beyond
- * "is this the live QR token", no audit trail. Whatever Rollcall spends above
- * this is what our layers cost.
+ * to the teacher's room and the student's own room. The page and its files
+ * are the very bytes Rollcall served, compressed once at start and served from
+ * memory with the cache headers Rollcall gave them. No Next.js, no sign-in
+ * tokens (the session cookie, the bearer token or a socket's `auth.token` is
+ * the student id), no validation beyond "is this the live QR token", no audit
+ * trail. Whatever Rollcall spends above this is what our layers cost.
  */
 const dbPath = requiredEnv("DATABASE_PATH");
 const rosterFile = requiredEnv("BENCH_ROSTER");
 const count = Number(requiredEnv("BENCH_STUDENTS"));
-// The very bytes Rollcall served for /join, so both send the same page (gzipped once here, as a static server would).
-const joinHtml = readFileSync(requiredEnv("BENCH_JOIN_FILE"));
-const joinGzip = gzipSync(joinHtml);
+// The very bytes Rollcall served for /join and its files, so both send the same page.
+const bundle = loadBundle(requiredEnv("BENCH_PAGE_BUNDLE"));
+const serveStatic = staticServer(bundle);
+const DEVICE_COOKIE = "rollcall_device";
 const rotationMs = Number(process.env.BENCH_ROTATION_SECONDS ?? "10") * 1000;
 const TEACHER = "teacher";
 
@@ -105,20 +108,32 @@ function readBody(req: IncomingMessage): Promise<string> {
   });
 }
 
+function cookies(req: IncomingMessage): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const part of (req.headers.cookie ?? "").split(";")) {
+    const i = part.indexOf("=");
+    if (i > 0) out.set(part.slice(0, i).trim(), part.slice(i + 1).trim());
+  }
+  return out;
+}
+
+/** Who is calling: a bearer token, else the session cookie, else a socket's auth.token; each is the student id here. */
+function callerOf(req: IncomingMessage, authToken?: unknown): string | null {
+  const bearer = (req.headers.authorization ?? "").replace(/^Bearer\s+/i, "");
+  const id = typeof authToken === "string" && authToken ? authToken : bearer || cookies(req).get(bundle.sessionCookie) || "";
+  return id === TEACHER || names.has(id) ? id : null;
+}
+
 async function onRequest(req: IncomingMessage, res: ServerResponse) {
   if (stats.intercept(req, res)) return;
+  if (serveStatic(req, res)) return;
   const path = (req.url ?? "/").split("?")[0];
-  if (req.method === "GET" && path === "/join") {
-    const gzip = /\bgzip\b/.test(String(req.headers["accept-encoding"] ?? ""));
-    const bytes = gzip ? joinGzip : joinHtml;
-    res.writeHead(200, { "content-type": "text/html; charset=utf-8", "content-length": bytes.length, ...(gzip ? { "content-encoding": "gzip" } : {}) });
-    res.end(bytes);
-    return;
-  }
   if (req.method === "POST" && path === "/api/checkin") {
-    const studentId = (req.headers.authorization ?? "").replace(/^Bearer\s+/i, "");
+    const studentId = callerOf(req) ?? "";
     const body = await readBody(req);
-    const send = (status: number, payload: object) => res.writeHead(status, { "content-type": "application/json" }).end(JSON.stringify(payload));
+    // A browser without a device id gets one with its first check-in, as from Rollcall.
+    const device = cookies(req).has(DEVICE_COOKIE) ? {} : { "set-cookie": `${DEVICE_COOKIE}=${randomBytes(18).toString("base64url")}; Path=/; Max-Age=34560000; HttpOnly; SameSite=Lax` };
+    const send = (status: number, payload: object) => res.writeHead(status, { "content-type": "application/json", "cache-control": "no-store", ...device }).end(JSON.stringify(payload));
     if (!names.has(studentId)) return send(401, { error: { code: "unauthenticated", message: "Sign in first." } });
     let token: unknown;
     try {
@@ -143,12 +158,10 @@ const http = createServer((req, res) => {
 const io = new Server(http, { path: "/socket.io", serveClient: false, pingInterval: 25_000, pingTimeout: 30_000 });
 
 io.use((socket, next) => {
-  const token: unknown = socket.handshake.auth?.token;
-  if (token === TEACHER || (typeof token === "string" && names.has(token))) {
-    socket.data.id = token;
-    return next();
-  }
-  next(new Error("unauthorized"));
+  const id = callerOf(socket.request, socket.handshake.auth?.token);
+  if (!id) return next(new Error("unauthorized"));
+  socket.data.id = id;
+  next();
 });
 
 type AckFn = (reply: object) => void;

@@ -1,14 +1,17 @@
 import { execFileSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { monitorEventLoopDelay } from "node:perf_hooks";
-import { io, type Socket } from "socket.io-client";
 import type { CheckinResult, Counts, ErrorDto } from "@/lib/model/attendance";
-import type { ClientToServerEvents, ServerToClientEvents } from "@/lib/realtime/events";
 import { phoneAgent, request } from "./http";
+import type { Step, VisitPlan } from "./page-plan";
+import { ACK_TIMEOUT_MS, connected, connectSocket, phoneJar, visit, wireOf, type CheckinLog, type CheckinReply, type ClientSocket } from "./phone";
 import type { Arrival, Channel } from "./schedule";
 import { STATS_PATH, type ServerStats } from "./server-stats";
 
-type ClientSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
+export type Flow = "page" | "socket";
+
+/** The page's steps for a phone with an empty cache and for one that has loaded the page before. */
+export type PagePlan = { plan: VisitPlan; cold: Step[]; warm: Step[] };
 
 /** A server under test: where it is, the live session, and one bearer token per seeded student. */
 export type Target = {
@@ -33,12 +36,17 @@ export type Attempt = {
   recordStudentId: string | null;
 };
 
+/** Per kind of phone: what each one sent and received on the wire over its visit, and how many HTTP requests it made. */
+export type PhoneBytes = { bytesIn: number[]; bytesOut: number[]; requests: number[] };
+
 export type LoadRun = {
+  flow: Flow;
   startedAt: number;
   finishedAt: number;
   attempts: Attempt[];
-  /** Per phone: GET /join, the Socket.IO handshake, the session:watch ack (ms). */
-  phases: { join: number[]; handshake: number[]; watch: number[] };
+  /** Per step of a phone's visit (GET /join, page assets, the check-in, socket handshake, session:watch…): how long it took, ms. */
+  steps: Record<string, number[]>;
+  phones: { cold: PhoneBytes; warm: PhoneBytes };
   phaseErrors: Record<string, number>;
   join: { statuses: Record<string, number>; wireBytes: number; bytes: number };
   /** Student index → when the phone arrived (started loading /join). */
@@ -56,7 +64,6 @@ export type LoadRun = {
   server: ServerStats;
 };
 
-const ACK_TIMEOUT_MS = 30_000;
 /** After the last ack, how long the teacher's console may take to show the stragglers before they count as lost. */
 const MARK_GRACE_MS = 10_000;
 
@@ -75,40 +82,19 @@ function flushDisk(): void {
   }
 }
 
-function connectSocket(url: string, token: string, cookie?: string): ClientSocket {
-  return io(url, {
-    path: "/socket.io",
-    transports: ["websocket"],
-    auth: { token },
-    extraHeaders: cookie ? { cookie } : {},
-    reconnection: false,
-    forceNew: true,
-    timeout: ACK_TIMEOUT_MS,
-  });
-}
-
-function connected(socket: ClientSocket): Promise<string | null> {
-  return new Promise((resolve) => {
-    socket.once("connect", () => resolve(null));
-    socket.once("connect_error", (e) => {
-      // Transport failures carry the underlying cause (a reset, a refused upgrade) in `description`.
-      const cause = (e as Error & { description?: unknown }).description;
-      const detail = cause instanceof Error ? cause.message : (cause as { message?: string } | undefined)?.message;
-      resolve([e.message || "connect_error", detail].filter(Boolean).join(": "));
-    });
-  });
-}
-
 export type LoadOptions = {
-  /** Phones do what today's /join page does (REST check-in, then the socket) instead of the issue's socket-first mix. */
-  pageFlow: boolean;
+  /** "page": every phone replays what /join does in a browser (the plan); "socket": the idealised socket-first phone. */
+  flow: Flow;
+  page: PagePlan | null;
   log: (line: string) => void;
 };
 
 /**
- * Replays the schedule against one server: every phone loads /join, opens its
- * socket, watches the session and checks in with whatever token the
- * teacher's console (the projector) shows at that moment.
+ * Replays the schedule against one server. In the page flow every phone opens
+ * the deep link of the QR code the projector shows at that moment and does what
+ * the page does (bench/page-plan.ts). In the socket flow a phone loads /join's
+ * HTML, opens its socket, watches the session and checks in with the token the
+ * projector shows then, over the socket or (--rest-share) over REST.
  *
  * Phones keep their sockets open until the end, as phones on the join page
  * do (the page listens for the teacher's changes), so the server carries
@@ -120,9 +106,11 @@ export async function runLoad(target: Target, schedule: Arrival[], o: LoadOption
   let closing = false;
 
   const run: Omit<LoadRun, "server" | "generator" | "finishedAt"> = {
+    flow: o.flow,
     startedAt: 0,
     attempts: [],
-    phases: { join: [], handshake: [], watch: [] },
+    steps: {},
+    phones: { cold: { bytesIn: [], bytesOut: [], requests: [] }, warm: { bytesIn: [], bytesOut: [], requests: [] } },
     phaseErrors: {},
     join: { statuses: {}, wireBytes: 0, bytes: 0 },
     arrivedAt: new Map(),
@@ -137,7 +125,7 @@ export async function runLoad(target: Target, schedule: Arrival[], o: LoadOption
 
   // The teacher's console, which is also the projector that phones read the live token from.
   let liveToken: string | null = null;
-  const teacher = connectSocket(target.url, target.teacherToken);
+  const teacher = connectSocket(target.url, { token: target.teacherToken });
   const teacherError = await connected(teacher);
   if (teacherError) throw new Error(`${target.name}: teacher socket refused: ${teacherError}`);
   teacher.on("session:code", (p) => {
@@ -158,7 +146,9 @@ export async function runLoad(target: Target, schedule: Arrival[], o: LoadOption
   if ("code" in watch && watch.code) liveToken = watch.code.token;
   if (!liveToken) throw new Error(`${target.name}: the console got no live token`);
 
-  function settle(a: Attempt, reply: ({ ok: true } & CheckinResult) | { ok: false; error: ErrorDto } | null, error: string | null) {
+  const timed = (label: string, ms: number) => (run.steps[label] ??= []).push(ms);
+
+  function settle(a: Attempt, reply: CheckinReply, error: string | null) {
     a.ackAt = now();
     if (error || !reply) a.error = error ?? "no_reply";
     else if (reply.ok) {
@@ -183,7 +173,7 @@ export async function runLoad(target: Target, schedule: Arrival[], o: LoadOption
     }
   }
 
-  async function viaRest(student: number, token: string, cookie: string, repeat: boolean): Promise<void> {
+  async function viaRest(student: number, token: string, cookie: string, repeat: boolean, wire: { bytesIn: number; bytesOut: number }): Promise<void> {
     const a = attempt(student, "rest", repeat);
     try {
       const r = await request(`${target.url}/api/checkin`, {
@@ -193,6 +183,8 @@ export async function runLoad(target: Target, schedule: Arrival[], o: LoadOption
         body: { token },
         timeoutMs: ACK_TIMEOUT_MS,
       });
+      wire.bytesIn += r.bytesIn;
+      wire.bytesOut += r.bytesOut;
       const body = r.json as (CheckinResult & { error?: ErrorDto }) | null;
       if (r.status === 200 || r.status === 201) settle(a, { ok: true, ...(body as CheckinResult) }, null);
       else settle(a, null, body?.error?.code ?? `http_${r.status}`);
@@ -201,37 +193,36 @@ export async function runLoad(target: Target, schedule: Arrival[], o: LoadOption
     }
   }
 
-  async function loadPage(cookie: string): Promise<void> {
+  async function loadPage(cookie: string): Promise<{ bytesIn: number; bytesOut: number }> {
     const t = now();
     try {
       const page = await request(`${target.url}/join`, { agent, headers: { cookie, "accept-encoding": "gzip" }, timeoutMs: ACK_TIMEOUT_MS });
-      run.phases.join.push(now() - t);
+      timed("GET /join", now() - t);
       bump(run.join.statuses, String(page.status));
       run.join.wireBytes = page.wireBytes;
       run.join.bytes = page.body.length;
+      return { bytesIn: page.bytesIn, bytesOut: page.bytesOut };
     } catch (e) {
       bump(run.phaseErrors, `join:${(e as Error).message}`);
+      return { bytesIn: 0, bytesOut: 0 };
     }
   }
 
   /** Handshake and session:watch; null when the handshake was refused or timed out. */
   async function openSocket(student: number, cookie: string): Promise<{ socket: ClientSocket; refused: string | null }> {
     let t = now();
-    const socket = connectSocket(target.url, target.studentTokens[student], cookie);
-    sockets.push(socket);
+    const socket = connectSocket(target.url, { token: target.studentTokens[student], cookie });
+    watchSocket(socket);
     const refused = await connected(socket);
     if (refused !== null) {
       bump(run.phaseErrors, `handshake:${refused}`);
       return { socket, refused };
     }
-    run.phases.handshake.push(now() - t);
-    socket.on("disconnect", () => {
-      if (!closing) run.phoneDisconnects += 1;
-    });
+    timed("socket handshake", now() - t);
     t = now();
     try {
       const reply = await socket.timeout(ACK_TIMEOUT_MS).emitWithAck("session:watch", { sessionId: target.sessionId });
-      if (reply.ok) run.phases.watch.push(now() - t);
+      if (reply.ok) timed("session:watch", now() - t);
       else bump(run.phaseErrors, `watch:${reply.error.code}`);
     } catch {
       bump(run.phaseErrors, "watch:ack_timeout");
@@ -240,33 +231,73 @@ export async function runLoad(target: Target, schedule: Arrival[], o: LoadOption
   }
 
   /** The first check-in over the phone's channel and, for a double tap, a second one at once over the other. */
-  async function checkInBoth(a: Arrival, cookie: string, socket: ClientSocket | null, refused: string | null): Promise<void> {
+  async function checkInBoth(a: Arrival, cookie: string, socket: ClientSocket | null, refused: string | null, wire: { bytesIn: number; bytesOut: number }): Promise<void> {
     const token = liveToken!;
     const sends: Promise<void>[] = [];
     const send = (channel: Channel, repeat: boolean) => {
-      if (channel === "rest") sends.push(viaRest(a.student, token, cookie, repeat));
+      if (channel === "rest") sends.push(viaRest(a.student, token, cookie, repeat, wire));
       else if (socket && refused === null) sends.push(viaSocket(socket, a.student, token, repeat));
       else if (!repeat) settle(attempt(a.student, "socket", repeat), null, `handshake:${refused ?? "no socket"}`);
     };
     send(a.channel, false);
-    if (a.doubleTap) send(a.channel === "rest" && !o.pageFlow ? "socket" : "rest", true);
+    if (a.doubleTap) send(a.channel === "rest" ? "socket" : "rest", true);
     await Promise.all(sends);
   }
 
-  async function phone(a: Arrival): Promise<void> {
+  function watchSocket(socket: ClientSocket): void {
+    sockets.push(socket);
+    socket.on("disconnect", () => {
+      if (!closing) run.phoneDisconnects += 1;
+    });
+  }
+
+  /** The idealised phone: /join's HTML, then socket, watch and check-in (its assets are never fetched). */
+  async function socketPhone(a: Arrival): Promise<void> {
     // Each phone has its own long-lived device cookie, as a phone that used Rollcall before would.
     const cookie = `rollcall_device=${randomBytes(18).toString("base64url")}`;
     run.arrivedAt.set(a.student, now());
-    await loadPage(cookie);
-    if (o.pageFlow) {
-      // Today's /join page: check in over REST, then open the socket for live updates.
-      await checkInBoth({ ...a, channel: "rest" }, cookie, null, null);
-      await openSocket(a.student, cookie);
-      return;
-    }
+    const wire = await loadPage(cookie);
     const { socket, refused } = await openSocket(a.student, cookie);
-    await checkInBoth(a, cookie, socket, refused);
+    await checkInBoth(a, cookie, socket, refused, wire);
+    const ws = wireOf(socket);
+    // Assets are never fetched: in the bytes table these phones count as warm ones.
+    run.phones.warm.bytesIn.push(wire.bytesIn + (ws?.bytesRead ?? 0));
+    run.phones.warm.bytesOut.push(wire.bytesOut + (ws?.bytesWritten ?? 0));
+    run.phones.warm.requests.push(a.channel === "rest" || a.doubleTap ? 2 : 1);
   }
+
+  /** The real page: the deep link of the QR code the camera saw on arrival, then whatever the page does. */
+  async function pagePhone(a: Arrival, page: PagePlan): Promise<void> {
+    const token = liveToken!;
+    run.arrivedAt.set(a.student, now());
+    const log: CheckinLog = {
+      send: (channel, repeat) => {
+        const at = attempt(a.student, channel, repeat);
+        return { settle: (reply, error) => settle(at, reply, error) };
+      },
+    };
+    const r = await visit({
+      url: target.url,
+      agent,
+      steps: a.cold ? page.cold : page.warm,
+      jar: phoneJar(page.plan, target.studentTokens[a.student], !a.cold),
+      token,
+      sessionId: target.sessionId,
+      doubleTap: a.doubleTap,
+      warm: !a.cold,
+      log,
+      onSocket: watchSocket,
+    });
+    for (const [label, ms] of Object.entries(r.timings)) timed(label, ms);
+    for (const e of r.errors) bump(run.phaseErrors, e);
+    const bytes = a.cold ? run.phones.cold : run.phones.warm;
+    bytes.bytesIn.push(r.bytesIn);
+    bytes.bytesOut.push(r.bytesOut);
+    bytes.requests.push(r.requests);
+  }
+
+  const phone = (a: Arrival) => (o.flow === "page" ? pagePhone(a, o.page!) : socketPhone(a));
+  if (o.flow === "page" && !o.page) throw new Error("the page flow needs the page's plan");
 
   // Every check-in is an fsync: start on a flushed disk, so the kernel is not still writing back what seeding (or the
   // previous server) left dirty while the minute is measured.

@@ -5,11 +5,17 @@ export const USAGE = `npm run bench -- [options]
 
   --students N      simulated phones, one student each          (default 3000)
   --over S          seconds over which they arrive              (default 10)
-  --rest-share F    share checking in by POST /api/checkin      (default 0.2; the rest use the socket)
-  --double-tap F    share that also send a second, concurrent
-                    check-in over the other channel             (default 0.02)
-  --page-flow       phones do what today's /join page does: POST /api/checkin
-                    first, then the socket (ignores --rest-share)
+  --flow page|socket
+                    page: every phone does what /join does in a browser,
+                    recorded from the page in Chromium (default);
+                    socket: the idealised phone (HTML only, socket first)
+  --cold-share F    page flow: share of phones with an empty cache, which
+                    fetch the page's files (default 1: the first lecture of
+                    term); the others have them cached
+  --rest-share F    socket flow: share checking in by POST /api/checkin
+                                                                (default 0.2; the rest use the socket)
+  --double-tap F    share that also send a second, concurrent check-in
+                    (socket flow: over the other channel)       (default 0.02)
   --seed N          seed of the arrival schedule                (default 1)
   --runs N          repeat the whole bench, report medians      (default 1)
   --skip-floor      measure Rollcall only
@@ -20,11 +26,12 @@ export const USAGE = `npm run bench -- [options]
 const schema = z.object({
   students: z.coerce.number().int().min(1).max(20_000),
   over: z.coerce.number().positive().max(600),
+  flow: z.enum(["page", "socket"]),
+  coldShare: z.coerce.number().min(0).max(1),
   restShare: z.coerce.number().min(0).max(1),
   doubleTap: z.coerce.number().min(0).max(1),
   seed: z.coerce.number().int(),
   runs: z.coerce.number().int().min(1).max(20),
-  pageFlow: z.boolean(),
   skipFloor: z.boolean(),
   profile: z.boolean(),
   json: z.boolean(),
@@ -39,11 +46,12 @@ export function parseOptions(argv: string[]): BenchOptions | "help" {
     options: {
       students: { type: "string", default: "3000" },
       over: { type: "string", default: "10" },
+      flow: { type: "string", default: "page" },
+      "cold-share": { type: "string", default: "1" },
       "rest-share": { type: "string", default: "0.2" },
       "double-tap": { type: "string", default: "0.02" },
       seed: { type: "string", default: "1" },
       runs: { type: "string", default: "1" },
-      "page-flow": { type: "boolean", default: false },
       "skip-floor": { type: "boolean", default: false },
       profile: { type: "boolean", default: false },
       json: { type: "boolean", default: false },
@@ -54,11 +62,12 @@ export function parseOptions(argv: string[]): BenchOptions | "help" {
   const parsed = schema.safeParse({
     students: values.students,
     over: values.over,
+    flow: values.flow,
+    coldShare: values["cold-share"],
     restShare: values["rest-share"],
     doubleTap: values["double-tap"],
     seed: values.seed,
     runs: values.runs,
-    pageFlow: values["page-flow"],
     skipFloor: values["skip-floor"],
     profile: values.profile,
     json: values.json,

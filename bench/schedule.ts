@@ -12,8 +12,10 @@ export type Arrival = {
   /** Milliseconds after the start of the schedule. */
   at: number;
   channel: Channel;
-  /** Also sends a second check-in at once over the other channel (a double tap, or the camera app and the page both firing). */
+  /** Also sends a second check-in at once (a double tap, or the camera app and the page both firing). */
   doubleTap: boolean;
+  /** Page flow: the phone has never loaded the page (the first lecture of term), so its cache is empty. */
+  cold: boolean;
 };
 
 /** mulberry32: small, fast and good enough to draw a schedule from. */
@@ -48,7 +50,7 @@ function shuffled(n: number, next: () => number): number[] {
   return out;
 }
 
-export type ScheduleOptions = { students: number; overSeconds: number; restShare: number; doubleTap: number; seed: number };
+export type ScheduleOptions = { students: number; overSeconds: number; restShare: number; doubleTap: number; coldShare: number; seed: number };
 
 export function buildSchedule(o: ScheduleOptions): Arrival[] {
   const next = rng(o.seed);
@@ -57,8 +59,10 @@ export function buildSchedule(o: ScheduleOptions): Arrival[] {
   const order = shuffled(o.students, next);
   const rest = new Set(order.slice(0, Math.round(o.students * o.restShare)));
   const taps = new Set(shuffled(o.students, next).slice(0, Math.round(o.students * o.doubleTap)));
+  // Drawn last, so a seed's arrival times, channels and double taps are what they were before cold phones existed.
+  const cold = new Set(shuffled(o.students, next).slice(0, Math.round(o.students * o.coldShare)));
   return times
-    .map((at, student) => ({ student, at, channel: rest.has(student) ? ("rest" as const) : ("socket" as const), doubleTap: taps.has(student) }))
+    .map((at, student) => ({ student, at, channel: rest.has(student) ? ("rest" as const) : ("socket" as const), doubleTap: taps.has(student), cold: cold.has(student) }))
     .sort((x, y) => x.at - y.at);
 }
 

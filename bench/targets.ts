@@ -1,12 +1,16 @@
 import { randomBytes } from "node:crypto";
-import { writeFileSync } from "node:fs";
 import path from "node:path";
+import { SESSION_COOKIES } from "@/lib/auth/current-user";
 import { analyze, type TargetSummary } from "./analyze";
 import { freePort, startChild, type ServerChild } from "./child";
 import { BENCH_DIST_DIR } from "./build";
 import { readRecords } from "./db-check";
 import { request } from "./http";
-import { runLoad, type Target } from "./load";
+import { runLoad, type Flow, type PagePlan, type Target } from "./load";
+import { writeBundle } from "./page-bundle";
+import { derivePlan, describePlan, staticFiles, warmSteps } from "./page-plan";
+import { probePageLoads, type PageLoadCost } from "./probe";
+import { capturePage } from "./record-page";
 import type { Arrival } from "./schedule";
 
 export type TokenProof = {
@@ -21,7 +25,18 @@ export type TokenProof = {
   realLength: number;
 };
 
-export type RollcallExtras = { seedMs: number; tokenProof: TokenProof; joinFile: string };
+/** Server CPU and bytes of a page load alone, measured before the minute with a few loads in flight (page flow only). */
+export type PageLoadCosts = { cold: PageLoadCost; warm: PageLoadCost };
+
+export type RollcallExtras = {
+  seedMs: number;
+  tokenProof: TokenProof;
+  /** The page as Rollcall served it, for the floor. */
+  bundleFile: string;
+  /** Page flow: the steps derived from the recorded visit, and how the recording went. */
+  page: PagePlan | null;
+  planText: string[];
+};
 
 type Log = (line: string) => void;
 
@@ -38,7 +53,52 @@ async function finish(child: ServerChild, target: Target, run: Awaited<ReturnTyp
   return analyze(run, readRecords(child.ready.dbPath, target.sessionId), target.studentIds);
 }
 
-type Common = { students: number; schedule: Arrival[]; pageFlow: boolean; dir: string; log: Log };
+type Common = { students: number; schedule: Arrival[]; flow: Flow; dir: string; log: Log; probeLoads: number };
+
+/**
+ * A rehearsal before the minute, in its own course so it leaves the measured
+ * session untouched: a student registers, enrolls and signs in through the real
+ * API, the teacher opens a session, and Chromium opens that session's deep link
+ * as the student's phone. The recording becomes the plan every phone replays.
+ */
+async function recordPage(url: string, teacherToken: string, dir: string, log: Log): Promise<{ page: PagePlan; bundleFile: string; planText: string[] }> {
+  const teacher = { authorization: `Bearer ${teacherToken}` };
+  const email = "rehearsal@bench.test";
+  const password = randomBytes(12).toString("base64url");
+  await expectStatus("register the rehearsal student", request(`${url}/api/register`, { method: "POST", body: { name: "Rehearsal Student", email, password, kind: "student" } }), 201);
+  const studentToken = ((await expectStatus("rehearsal sign-in", request(`${url}/api/token`, { method: "POST", body: { email, password } }), 200)).json as { token: string }).token;
+  const course = (await expectStatus("rehearsal course", request(`${url}/api/courses`, { method: "POST", headers: teacher, body: { name: "Rehearsal" } }), 201)).json as { course: { id: string; enrollCode: string } };
+  await expectStatus("rehearsal enrollment", request(`${url}/api/enroll`, { method: "POST", headers: { authorization: `Bearer ${studentToken}` }, body: { code: course.course.enrollCode } }), 201);
+  const session = (await expectStatus("rehearsal session", request(`${url}/api/courses/${course.course.id}/sessions`, { method: "POST", headers: teacher, body: { title: "Rehearsal" } }), 201)).json as { session: { id: string } };
+  const sessionId = session.session.id;
+  const code = (await expectStatus("rehearsal code", request(`${url}/api/sessions/${sessionId}/code`, { headers: teacher }), 200)).json as { token: string; url: string };
+
+  // The cookie a browser signed in over plain HTTP carries (the bench servers speak HTTP).
+  const sessionCookie = SESSION_COOKIES.find((c) => !c.startsWith("__Secure-"))!;
+  const entryUrl = `${url}${new URL(code.url).pathname}${new URL(code.url).search}`;
+  const started = performance.now();
+  const capture = await capturePage({ origin: url, entryUrl, token: code.token, sessionId, cookies: { [sessionCookie]: studentToken } });
+  await expectStatus("end the rehearsal", request(`${url}/api/sessions/${sessionId}/end`, { method: "POST", headers: teacher }), 200);
+  log(`  rollcall: recorded /join in ${capture.recording.browser} (${((performance.now() - started) / 1000).toFixed(1)} s): ${capture.recording.requests.length} requests, ${capture.recording.sockets.length} socket(s)`);
+
+  const plan = derivePlan(capture.recording, capture.html, capture.extras);
+  const files = staticFiles(capture.recording, capture.extras).map((r) => ({ path: r.path, status: r.status, headers: r.responseHeaders, body: r.body! }));
+  const bundleFile = writeBundle(dir, plan.sessionCookie, files);
+  return { page: { plan, cold: plan.steps, warm: warmSteps(plan.steps) }, bundleFile, planText: [`Page flow derived from /join as ${plan.browser} loaded it:`, ...describePlan(plan).map((l) => "  " + l)] };
+}
+
+async function probe(url: string, page: PagePlan, target: Pick<Target, "sessionId" | "studentTokens">, qrToken: string, loads: number, log: Log, name: string): Promise<PageLoadCosts> {
+  const common = { url, page, sessionToken: target.studentTokens[target.studentTokens.length - 1], qrToken, sessionId: target.sessionId, loads };
+  const cold = await probePageLoads({ ...common, warm: false });
+  const warm = await probePageLoads({ ...common, warm: true });
+  log(`  ${name}: page load alone, ${loads}× with a few in flight: cold ${cold.cpuMsPerLoad.toFixed(2)} ms CPU, ${(cold.bytesIn / 1024).toFixed(1)} KiB; warm ${warm.cpuMsPerLoad.toFixed(2)} ms, ${(warm.bytesIn / 1024).toFixed(1)} KiB`);
+  return { cold, warm };
+}
+
+async function liveToken(url: string, teacherToken: string, sessionId: string): Promise<string> {
+  const r = await expectStatus("GET code", request(`${url}/api/sessions/${sessionId}/code`, { headers: { authorization: `Bearer ${teacherToken}` } }), 200);
+  return (r.json as { token: string }).token;
+}
 
 export async function benchRollcall(o: Common & { cpuProfDir: string | null }) {
   const port = await freePort();
@@ -81,6 +141,19 @@ export async function benchRollcall(o: Common & { cpuProfDir: string | null }) {
     };
     if (!tokenProof.sameMeReply) throw new Error(`minted and real tokens disagree on GET /api/me: ${JSON.stringify([meMinted.json, meReal.json])}`);
 
+    let page: PagePlan | null = null;
+    let bundleFile: string;
+    let planText: string[] = [];
+    if (o.flow === "page") {
+      ({ page, bundleFile, planText } = await recordPage(url, teacherToken, o.dir, o.log));
+    } else {
+      // The idealised phone fetches /join's HTML only: that is all the floor needs to serve.
+      const join = await request(`${url}/join`);
+      if (join.status !== 200) o.log(`  rollcall: warning: GET /join answers ${join.status} (is the join page built?)`);
+      const headers = Object.fromEntries(Object.entries(join.headers).map(([k, v]) => [k, String(v)]));
+      bundleFile = writeBundle(o.dir, SESSION_COOKIES[SESSION_COOKIES.length - 1], [{ path: "/join", status: join.status, headers, body: join.body }]);
+    }
+
     const started = await expectStatus(
       "start session",
       request(`${url}/api/courses/${roster.courseId}/sessions`, { method: "POST", headers: { authorization: `Bearer ${teacherToken}` }, body: { title: "Lecture hall bench" } }),
@@ -89,10 +162,7 @@ export async function benchRollcall(o: Common & { cpuProfDir: string | null }) {
     const sessionId = (started.json as { session: { id: string } }).session.id;
 
     // A server that has been up all morning has loaded /join and the check-in route already.
-    const join = await request(`${url}/join`);
-    const joinFile = path.join(o.dir, "join.html");
-    writeFileSync(joinFile, join.body);
-    if (join.status !== 200) o.log(`  rollcall: warning: GET /join answers ${join.status} (is the join page built?)`);
+    await request(`${url}/join`);
     await expectStatus("warm-up POST /api/checkin", request(`${url}/api/checkin`, { method: "POST", headers: { authorization: `Bearer ${teacherToken}` }, body: {} }), 400);
 
     const target: Target = {
@@ -103,23 +173,24 @@ export async function benchRollcall(o: Common & { cpuProfDir: string | null }) {
       studentIds: roster.students.map((s) => s.id),
       studentTokens: roster.students.map((s, i) => (i === 0 ? realToken : s.token)),
     };
-    const run = await runLoad(target, o.schedule, o);
+    const pageLoad = page ? await probe(url, page, target, await liveToken(url, teacherToken, sessionId), o.probeLoads, o.log, "rollcall") : null;
+    const run = await runLoad(target, o.schedule, { flow: o.flow, page, log: o.log });
     const summary = await finish(child, target, run);
-    const extras: RollcallExtras = { seedMs: child.ready.seedMs, tokenProof, joinFile };
-    return { summary, extras };
+    const extras: RollcallExtras = { seedMs: child.ready.seedMs, tokenProof, bundleFile, page, planText };
+    return { summary: { ...summary, pageLoad }, extras };
   } finally {
     await child.stop();
   }
 }
 
-export async function benchFloor(o: Common & { joinFile: string }) {
+export async function benchFloor(o: Common & { bundleFile: string; page: PagePlan | null }) {
   const port = await freePort();
   const child = await startChild("floor-server.ts", {
     DATABASE_PATH: path.join(o.dir, "floor.db"),
     PORT: String(port),
     BENCH_STUDENTS: String(o.students),
     BENCH_ROSTER: path.join(o.dir, "floor-roster.json"),
-    BENCH_JOIN_FILE: o.joinFile,
+    BENCH_PAGE_BUNDLE: o.bundleFile,
   });
   try {
     const { roster } = child;
@@ -133,8 +204,9 @@ export async function benchFloor(o: Common & { joinFile: string }) {
       studentTokens: roster.students.map((s) => s.token),
     };
     await request(`${target.url}/join`);
-    const run = await runLoad(target, o.schedule, o);
-    return { summary: await finish(child, target, run) };
+    const pageLoad = o.page ? await probe(target.url, o.page, target, "floor-probe", o.probeLoads, o.log, "floor") : null;
+    const run = await runLoad(target, o.schedule, { flow: o.flow, page: o.page, log: o.log });
+    return { summary: { ...(await finish(child, target, run)), pageLoad } };
   } finally {
     await child.stop();
   }
