@@ -13,9 +13,11 @@ export type TargetSummary = {
   students: number;
   /** Students with at least one successful check-in ack. */
   acknowledged: number;
-  /** Check-in requests (first tries and double taps) that got an error or no answer, by error code. */
+  /** Check-in requests (first tries and double taps) that got an error or no answer, by error code; an expired link scanned again is not a failure. */
   failed: number;
   failedByCode: Record<string, number>;
+  /** Page flow: check-ins refused because the deep link's token expired before the page sent it, after which the student scanned again. */
+  expiredLinks: { attempts: number; students: number };
   /** Students who never got a successful ack. */
   notCheckedIn: number;
   /** Students acked but absent from the database, never shown on the teacher's console, or acked with someone else's record. */
@@ -74,7 +76,8 @@ export function analyze(run: LoadRun, db: DbCheck, studentIds: string[]): Target
   const idOf = (student: number) => studentIds[student];
 
   const failedByCode: Record<string, number> = {};
-  for (const a of attempts) if (!a.ok) failedByCode[a.error ?? "unknown"] = (failedByCode[a.error ?? "unknown"] ?? 0) + 1;
+  for (const a of attempts) if (!a.ok && !a.rescanned) failedByCode[a.error ?? "unknown"] = (failedByCode[a.error ?? "unknown"] ?? 0) + 1;
+  const rescans = attempts.filter((a) => a.rescanned);
 
   const firstSend = new Map<string, number>();
   const created = new Map<string, number>();
@@ -107,15 +110,17 @@ export function analyze(run: LoadRun, db: DbCheck, studentIds: string[]): Target
   const okAcks = attempts.filter((a) => a.ok).map((a) => a.ackAt!);
   const lastOk = okAcks.length ? Math.max(...okAcks) : run.startedAt;
   const tapped = new Set(attempts.filter((a) => a.repeat).map((a) => idOf(a.student)));
-  const okAcksOf = (id: string) => attempts.filter((a) => a.ok && idOf(a.student) === id).length;
-  const oneRecord = [...tapped].filter((id) => okAcksOf(id) === 2 && created.get(id) === 1 && db.perStudent.get(id) === 1).length;
+  // Both taps answered with success (a tap refused for an expired link was followed by a fresh scan, which must succeed), one record.
+  const allAnswered = (id: string) => attempts.every((a) => idOf(a.student) !== id || a.ok || a.rescanned);
+  const oneRecord = [...tapped].filter((id) => allAnswered(id) && created.get(id) === 1 && db.perStudent.get(id) === 1).length;
 
   return {
     flow: run.flow,
     students: studentIds.length,
     acknowledged: acked.size,
-    failed: attempts.filter((a) => !a.ok).length,
+    failed: attempts.filter((a) => !a.ok && !a.rescanned).length,
     failedByCode,
+    expiredLinks: { attempts: rescans.length, students: new Set(rescans.map((a) => a.student)).size },
     notCheckedIn: studentIds.length - acked.size,
     lost: lost.size,
     lostDetail: { notInDb: notInDb.length, notOnConsole: notOnConsole.length, wrongRecord: wrongRecord.size },

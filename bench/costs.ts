@@ -1,23 +1,28 @@
 import { randomBytes } from "node:crypto";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { io, type Socket } from "socket.io-client";
-import type { ClientToServerEvents, ServerToClientEvents } from "@/lib/realtime/events";
 import { ensureBuild, BENCH_DIST_DIR } from "./build";
 import { freePort, startChild, type ServerChild } from "./child";
 import { phoneAgent, request } from "./http";
+import type { PagePlan } from "./load";
+import { connected, connectSocket, type ClientSocket } from "./phone";
+import { probePageLoads, PROBE_IN_FLIGHT } from "./probe";
 import { STATS_PATH, type ServerStats } from "./server-stats";
+import { recordPage } from "./targets";
 
 /**
- * `npx tsx bench/costs.ts [rollcall|floor] [N]`: the server's CPU time per
+ * `npx tsx bench/costs.ts [rollcall|floor|both] [N]`: the server's CPU time per
  * operation, one kind of operation at a time with a few in flight, so no queue
  * forms. CPU per operation depends far less on how busy the machine is than
  * latency does, which makes it the figure to compare across changes.
+ *
+ * The page loads replay the page's plan (recorded from /join in Chromium on a
+ * Rollcall server, as `npm run bench` does); the floor serves the same bytes.
  */
-type ClientSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
-
-const IN_FLIGHT = 8;
+const IN_FLIGHT = PROBE_IN_FLIGHT;
+/** Page loads are the slow operation: fewer of them give the same precision. */
+const MAX_PAGE_LOADS = 200;
 
 async function pool<T>(items: T[], fn: (item: T) => Promise<void>): Promise<void> {
   let next = 0;
@@ -26,35 +31,27 @@ async function pool<T>(items: T[], fn: (item: T) => Promise<void>): Promise<void
   }));
 }
 
+const line = (label: string, count: number, cpu: number, extra = "") =>
+  console.log(`${label.padEnd(34)} ${String(count).padStart(5)} ×   ${cpu.toFixed(2).padStart(6)} ms CPU each${extra}`);
+
 async function measure(url: string, label: string, count: number, fn: () => Promise<void>): Promise<void> {
   await request(`${url}${STATS_PATH}?reset=1`);
   await fn();
   const s = (await request(`${url}${STATS_PATH}`)).json as ServerStats;
-  const cpu = (s.cpuUserMs + s.cpuSystemMs) / count;
-  console.log(`${label.padEnd(28)} ${String(count).padStart(5)} ×   ${cpu.toFixed(2).padStart(6)} ms CPU each   (event-loop delay p99 ${s.eventLoopDelayP99Ms.toFixed(1)} ms)`);
+  line(label, count, (s.cpuUserMs + s.cpuSystemMs) / count, `   (event-loop delay p99 ${s.eventLoopDelayP99Ms.toFixed(1)} ms)`);
 }
 
-function connect(url: string, token: string): Promise<ClientSocket> {
-  const s: ClientSocket = io(url, { transports: ["websocket"], auth: { token }, forceNew: true, reconnection: false });
-  return new Promise((resolve, reject) => {
-    s.once("connect", () => resolve(s));
-    s.once("connect_error", reject);
-  });
+async function connect(url: string, token: string): Promise<ClientSocket> {
+  const s = connectSocket(url, { token });
+  const refused = await connected(s);
+  if (refused) throw new Error(`handshake refused: ${refused}`);
+  return s;
 }
 
-async function start(which: string, n: number, dir: string): Promise<{ child: ServerChild; teacherToken: string; sessionId: string }> {
+type Started = { child: ServerChild; teacherToken: string; sessionId: string };
+
+async function startRollcall(n: number, dir: string, record: boolean): Promise<Started & { recorded: { page: PagePlan; bundleFile: string } | null }> {
   const port = await freePort();
-  if (which === "floor") {
-    writeFileSync(path.join(dir, "join.html"), "x".repeat(9_578)); // the size of Rollcall's /join when this was written
-    const child = await startChild("floor-server.ts", {
-      DATABASE_PATH: path.join(dir, "floor.db"),
-      PORT: String(port),
-      BENCH_STUDENTS: String(n),
-      BENCH_ROSTER: path.join(dir, "roster.json"),
-      BENCH_JOIN_FILE: path.join(dir, "join.html"),
-    });
-    return { child, teacherToken: child.roster.teacher.token!, sessionId: child.roster.sessionId! };
-  }
   const url = `http://127.0.0.1:${port}`;
   const child = await startChild("rollcall-server.ts", {
     NODE_ENV: "production",
@@ -68,16 +65,23 @@ async function start(which: string, n: number, dir: string): Promise<{ child: Se
   });
   const { email, password } = child.roster.teacher;
   const teacherToken = ((await request(`${url}/api/token`, { method: "POST", body: { email, password } })).json as { token: string }).token;
+  const recorded = record ? await recordPage(url, teacherToken, dir, (l) => console.error(l)) : null;
   const started = await request(`${url}/api/courses/${child.roster.courseId}/sessions`, { method: "POST", headers: { authorization: `Bearer ${teacherToken}` }, body: {} });
-  return { child, teacherToken, sessionId: (started.json as { session: { id: string } }).session.id };
+  return { child, teacherToken, sessionId: (started.json as { session: { id: string } }).session.id, recorded };
 }
 
-async function main() {
-  const which = process.argv[2] === "floor" ? "floor" : "rollcall";
-  const n = Math.max(2, Number(process.argv[3] ?? 1000));
-  if (which === "rollcall") ensureBuild((line) => console.error(line));
-  const dir = mkdtempSync(path.join(os.tmpdir(), "rollcall-costs-"));
-  const { child, teacherToken, sessionId } = await start(which, n, dir);
+async function startFloor(n: number, dir: string, bundleFile: string): Promise<Started> {
+  const child = await startChild("floor-server.ts", {
+    DATABASE_PATH: path.join(dir, "floor.db"),
+    PORT: String(await freePort()),
+    BENCH_STUDENTS: String(n),
+    BENCH_ROSTER: path.join(dir, "floor-roster.json"),
+    BENCH_PAGE_BUNDLE: bundleFile,
+  });
+  return { child, teacherToken: child.roster.teacher.token!, sessionId: child.roster.sessionId! };
+}
+
+async function costs(name: string, { child, teacherToken, sessionId }: Started, page: PagePlan, n: number): Promise<void> {
   const url = child.ready.url;
   const tokens = child.roster.students.map((s) => s.token);
   const agent = phoneAgent();
@@ -86,13 +90,19 @@ async function main() {
     const watch = await teacher.emitWithAck("session:watch", { sessionId });
     let live = watch.ok && "code" in watch && watch.code ? watch.code.token : "";
     teacher.on("session:code", (p) => (live = p.token));
-    // Warm both routes, as a server that has been up a while has.
+    // Warm the routes, as a server that has been up a while has.
     await request(`${url}/join`, { headers: { "accept-encoding": "gzip" } });
     await request(`${url}/api/checkin`, { method: "POST", headers: { authorization: `Bearer ${teacherToken}` }, body: {} });
 
     const all = tokens.map((_, i) => i);
     const half = Math.floor(n / 2);
-    console.log(`${which}: server CPU per operation, ${IN_FLIGHT} in flight`);
+    console.log(`${name}: server CPU per operation, ${IN_FLIGHT} in flight`);
+    const loads = Math.min(n, MAX_PAGE_LOADS);
+    for (const warm of [false, true]) {
+      const c = await probePageLoads({ url, page, sessionToken: tokens[0], qrToken: live, sessionId, loads, warm });
+      const errors = Object.keys(c.errors).length ? `   errors ${JSON.stringify(c.errors)}` : "";
+      line(`page load, ${warm ? "warm" : "cold"} (${c.requests.toFixed(0)} requests)`, loads, c.cpuMsPerLoad, `   ${(c.bytesIn / 1024).toFixed(1)} KiB in, ${(c.bytesOut / 1024).toFixed(1)} KiB out${errors}`);
+    }
     await measure(url, "GET /join (gzip)", n, () => pool(all, async () => void (await request(`${url}/join`, { agent, headers: { "accept-encoding": "gzip" } }))));
     await measure(url, "GET /join (identity)", n, () => pool(all, async () => void (await request(`${url}/join`, { agent }))));
     const sockets: ClientSocket[] = [];
@@ -119,7 +129,32 @@ async function main() {
     teacher.close();
   } finally {
     agent.destroy();
-    await child.stop();
+  }
+}
+
+async function main() {
+  const which = ["floor", "both"].includes(process.argv[2]) ? process.argv[2] : "rollcall";
+  const n = Math.max(2, Number(process.argv[3] ?? 1000));
+  ensureBuild((l) => console.error(l));
+  const dir = mkdtempSync(path.join(os.tmpdir(), "rollcall-costs-"));
+  try {
+    // The page is recorded on a Rollcall server, even when only the floor is measured.
+    const rc = await startRollcall(which === "floor" ? 2 : n, dir, true);
+    const recorded = rc.recorded!;
+    try {
+      if (which !== "floor") await costs("rollcall", rc, recorded.page, n);
+    } finally {
+      await rc.child.stop();
+    }
+    if (which !== "rollcall") {
+      const floor = await startFloor(n, dir, recorded.bundleFile);
+      try {
+        await costs("floor", floor, recorded.page, n);
+      } finally {
+        await floor.child.stop();
+      }
+    }
+  } finally {
     rmSync(dir, { recursive: true, force: true });
   }
 }

@@ -10,7 +10,7 @@ export type HttpReply = {
   /** Everything on the connection for this exchange: request line, headers and body out; status line, headers and body in. */
   bytesOut: number;
   bytesIn: number;
-  /** Decoded body; when `decode` is false, the body as received. */
+  /** Decoded body; when `decode` is false, empty unless it is JSON (then decoded). */
   body: Buffer;
   json: unknown;
 };
@@ -57,8 +57,11 @@ export function request(
     let read0 = 0;
     let written0 = 0;
     const req = http.request(url, { method: opts.method ?? "GET", headers, agent: opts.agent, timeout: opts.timeoutMs ?? 30_000 }, (res) => {
+      // A body nobody reads (a page's script, fetched for its cost) is counted, not kept: thousands of phones' files add up.
+      const keep = opts.decode !== false || String(res.headers["content-type"] ?? "").includes("json");
       const chunks: Buffer[] = [];
-      res.on("data", (c: Buffer) => chunks.push(c));
+      let dropped = 0;
+      res.on("data", (c: Buffer) => (keep ? chunks.push(c) : (dropped += c.length)));
       res.on("error", reject);
       res.on("end", () => {
         const raw = Buffer.concat(chunks);
@@ -82,7 +85,7 @@ export function request(
         resolve({
           status: res.statusCode ?? 0,
           headers: res.headers,
-          wireBytes: raw.length,
+          wireBytes: raw.length + dropped,
           bytesOut: socket ? socket.bytesWritten - written0 : 0,
           bytesIn: socket ? socket.bytesRead - read0 : 0,
           body,

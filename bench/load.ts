@@ -34,6 +34,8 @@ export type Attempt = {
   alreadyCheckedIn: boolean | null;
   error: string | null;
   recordStudentId: string | null;
+  /** Page flow: refused as `code_expired` (the deep link's token had expired), after which the phone scanned the projector again. */
+  rescanned: boolean;
 };
 
 /** Per kind of phone: what each one sent and received on the wire over its visit, and how many HTTP requests it made. */
@@ -159,7 +161,7 @@ export async function runLoad(target: Target, schedule: Arrival[], o: LoadOption
   }
 
   function attempt(student: number, channel: Channel, repeat: boolean): Attempt {
-    const a: Attempt = { student, channel, repeat, sentAt: now(), ackAt: null, ok: false, alreadyCheckedIn: null, error: null, recordStudentId: null };
+    const a: Attempt = { student, channel, repeat, sentAt: now(), ackAt: null, ok: false, alreadyCheckedIn: null, error: null, recordStudentId: null, rescanned: false };
     run.attempts.push(a);
     return a;
   }
@@ -273,7 +275,13 @@ export async function runLoad(target: Target, schedule: Arrival[], o: LoadOption
     const log: CheckinLog = {
       send: (channel, repeat) => {
         const at = attempt(a.student, channel, repeat);
-        return { settle: (reply, error) => settle(at, reply, error) };
+        return {
+          settle: (reply, error) => {
+            settle(at, reply, error);
+            return at.error;
+          },
+          rescanned: () => void (at.rescanned = true),
+        };
       },
     };
     const r = await visit({
@@ -282,6 +290,7 @@ export async function runLoad(target: Target, schedule: Arrival[], o: LoadOption
       steps: a.cold ? page.cold : page.warm,
       jar: phoneJar(page.plan, target.studentTokens[a.student], !a.cold),
       token,
+      rescan: () => liveToken!,
       sessionId: target.sessionId,
       doubleTap: a.doubleTap,
       warm: !a.cold,

@@ -101,12 +101,13 @@ function templatedValue(v: unknown, token: string, sessionId: string): unknown {
 
 /** Fills a phone's token and session id into a templated path or header (the token URL-encoded). */
 export function fillPath(s: string, token: string, sessionId: string): string {
+  if (!s.includes("{{")) return s;
   return s.split(TOKEN).join(encodeURIComponent(token)).split(SESSION).join(sessionId);
 }
 
 /** Fills a phone's token and session id into a templated JSON body or socket payload. */
 export function fillValue<T>(v: T, token: string, sessionId: string): T {
-  if (typeof v === "string") return v.split(TOKEN).join(token).split(SESSION).join(sessionId) as T;
+  if (typeof v === "string") return (v.includes("{{") ? v.split(TOKEN).join(token).split(SESSION).join(sessionId) : v) as T;
   if (Array.isArray(v)) return v.map((x) => fillValue(x, token, sessionId)) as T;
   if (v && typeof v === "object") return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, fillValue(x, token, sessionId)])) as T;
   return v;

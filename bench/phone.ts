@@ -16,8 +16,16 @@ export type CheckinReply = ({ ok: true } & CheckinResult) | { ok: false; error: 
 
 /** Where a phone reports its check-in attempts, so the harness can count them the same way in every flow. */
 export type CheckinLog = {
-  send(channel: Channel, repeat: boolean): { settle(reply: CheckinReply, error: string | null): void };
+  send(channel: Channel, repeat: boolean): {
+    /** Records the answer; returns the attempt's error code, or null when it succeeded. */
+    settle(reply: CheckinReply, error: string | null): string | null;
+    /** This attempt's link had expired and the phone scanned the projector again. */
+    rescanned(): void;
+  };
 };
+
+/** A phone whose deep link has expired scans the projector again, up to this many scans in all. */
+export const MAX_SCANS = 3;
 
 export type VisitResult = {
   /** Per step label: how long the step took (ms). */
@@ -109,6 +117,8 @@ export type VisitOptions = {
   /** The QR token the phone scanned (in the deep link) and the session it belongs to. */
   token: string;
   sessionId: string;
+  /** The token the projector shows now, for a phone that scans again after `code_expired`. */
+  rescan: () => string;
   /** Sends the check-in twice at once, as a double tap (or the camera app and the page together) would. */
   doubleTap: boolean;
   /** Whether this phone's cache holds the page: revalidating requests carry their validators. */
@@ -140,7 +150,7 @@ export async function visit(o: VisitOptions): Promise<VisitResult> {
     if (!checkedIn) o.log.send(checkinChannel, false).settle(null, `page:${why}`);
   };
 
-  async function fetchOne(spec: HttpSpec): Promise<HttpReply> {
+  async function fetchOne(spec: HttpSpec, token = o.token): Promise<HttpReply> {
     const headers = { ...fillValue(spec.headers, o.token, o.sessionId) };
     if (headers.referer) headers.referer = fillPath(spec.headers.referer, o.token, o.sessionId).replace(/^https?:\/\/[^/]+/, o.url);
     if (headers.origin) headers.origin = o.url;
@@ -154,7 +164,7 @@ export async function visit(o: VisitOptions): Promise<VisitResult> {
       method: spec.method,
       agent: o.agent,
       headers,
-      body: spec.body === null ? undefined : fillValue(spec.body, o.token, o.sessionId),
+      body: spec.body === null ? undefined : fillValue(spec.body, token, o.sessionId),
       timeoutMs: ACK_TIMEOUT_MS,
       decode: false,
     });
@@ -166,24 +176,43 @@ export async function visit(o: VisitOptions): Promise<VisitResult> {
     return reply;
   }
 
-  async function checkinOverHttp(spec: HttpSpec, repeat: boolean): Promise<void> {
+  type Attempted = { error: string | null; rescanned: () => void };
+
+  async function checkinOverHttp(spec: HttpSpec, token: string, repeat: boolean): Promise<Attempted> {
     const attempt = o.log.send("rest", repeat);
     try {
-      const r = await fetchOne(spec);
+      const r = await fetchOne(spec, token);
       const body = r.json as (CheckinResult & { error?: ErrorDto }) | null;
-      if ((r.status === 200 || r.status === 201) && body) attempt.settle({ ok: true, ...body }, null);
-      else attempt.settle(null, body?.error?.code ?? `http_${r.status}`);
+      if ((r.status === 200 || r.status === 201) && body) return { error: attempt.settle({ ok: true, ...body }, null), rescanned: attempt.rescanned };
+      return { error: attempt.settle(null, body?.error?.code ?? `http_${r.status}`), rescanned: attempt.rescanned };
     } catch (e) {
-      attempt.settle(null, `http_error:${(e as Error).message}`);
+      return { error: attempt.settle(null, `http_error:${(e as Error).message}`), rescanned: attempt.rescanned };
     }
   }
 
-  async function checkinOverSocket(socket: ClientSocket, event: string, payload: unknown, repeat: boolean): Promise<void> {
+  async function checkinOverSocket(socket: ClientSocket, event: string, payload: unknown, repeat: boolean): Promise<Attempted> {
     const attempt = o.log.send("socket", repeat);
     try {
-      attempt.settle((await (socket.timeout(ACK_TIMEOUT_MS) as any).emitWithAck(event, payload)) as CheckinReply, null);
+      return { error: attempt.settle((await (socket.timeout(ACK_TIMEOUT_MS) as any).emitWithAck(event, payload)) as CheckinReply, null), rescanned: attempt.rescanned };
     } catch {
-      attempt.settle(null, "ack_timeout");
+      return { error: attempt.settle(null, "ack_timeout"), rescanned: attempt.rescanned };
+    }
+  }
+
+  /**
+   * The check-in (twice at once for a double tap). A deep link whose token has
+   * expired by the time the page sends it is refused with `code_expired`; the
+   * page then says "scan again", and the student scans the projector again:
+   * the phone sends the check-in once more with the token shown now.
+   */
+  async function checkIn(send: (token: string, repeat: boolean) => Promise<Attempted>): Promise<void> {
+    let token = o.token;
+    for (let scan = 1; ; scan++) {
+      const tries = await Promise.all(scan === 1 && o.doubleTap ? [send(token, false), send(token, true)] : [send(token, false)]);
+      const expired = tries.filter((t) => t.error === "code_expired");
+      if (expired.length < tries.length || scan >= MAX_SCANS) return;
+      for (const t of expired) t.rescanned();
+      token = o.rescan();
     }
   }
 
@@ -192,9 +221,7 @@ export async function visit(o: VisitOptions): Promise<VisitResult> {
     const t = performance.now();
     if (step.kind === "fetch") {
       if (step.checkin) {
-        const sends = [checkinOverHttp(step.requests[0], false)];
-        if (o.doubleTap) sends.push(checkinOverHttp(step.requests[0], true));
-        await Promise.all(sends);
+        await checkIn((token, repeat) => checkinOverHttp(step.requests[0], token, repeat));
         checkedIn = true;
         time(step.label, performance.now() - t);
         continue;
@@ -237,9 +264,8 @@ export async function visit(o: VisitOptions): Promise<VisitResult> {
       }
       const payload = fillValue(step.payload, o.token, o.sessionId);
       if (step.checkin) {
-        const sends = [checkinOverSocket(socket, step.event, payload, false)];
-        if (o.doubleTap) sends.push(checkinOverSocket(socket, step.event, payload, true));
-        await Promise.all(sends);
+        const s = socket;
+        await checkIn((token, repeat) => checkinOverSocket(s, step.event, fillValue(step.payload, token, o.sessionId), repeat));
         checkedIn = true;
       } else if (step.ack) {
         try {

@@ -46,10 +46,11 @@ export async function probePageLoads(o: { url: string; page: PagePlan; sessionTo
             steps,
             jar: phoneJar(o.page.plan, o.sessionToken, o.warm),
             token: o.qrToken,
+            rescan: () => o.qrToken,
             sessionId: o.sessionId,
             doubleTap: false,
             warm: o.warm,
-            log: { send: () => ({ settle: () => {} }) },
+            log: { send: () => ({ settle: (_reply, error) => error, rescanned: () => {} }) },
             onSocket: () => {},
           });
           bytesIn += r.bytesIn;

@@ -67,6 +67,9 @@ function rows({ rollcall: r, floor: f }: Pair): Row[] {
   return [
     ["check-ins acknowledged", ...both((s) => `${fmt(s.acknowledged)} / ${fmt(s.students)}`), false],
     ["failed (by error code)", ...both(codes), false],
+    ...(r.flow === "page"
+      ? ([["expired links, scanned again (students)", ...both((s) => s.expiredLinks.students), false]] as Row[])
+      : []),
     ["lost", ...both((s) => s.lost), false],
     ["duplicated", ...both((s) => s.duplicated), false],
     ["double taps: both acked, one record", ...both((s) => `${fmt(s.doubleTaps.oneRecord)} / ${fmt(s.doubleTaps.students)}`), false],
@@ -86,6 +89,7 @@ function rows({ rollcall: r, floor: f }: Pair): Row[] {
     ["server CPU (s)", ...both((s) => (s.server.cpuUserMs + s.server.cpuSystemMs) / 1000), true],
     ["server peak RSS (MiB)", ...both((s) => s.server.rssPeak / MiB), true],
     ["server event-loop delay p99 (ms)", ...both((s) => s.server.eventLoopDelayP99Ms), true],
+    ["generator CPU (s)", ...both((s) => s.generator.cpuMs / 1000), false],
     ["generator event-loop delay p99 (ms)", ...both((s) => s.generator.eventLoopDelayP99Ms), false],
     ["generator arrival lag p99 (ms)", ...both((s) => s.generator.dispatchLagP99Ms), false],
   ];
@@ -166,6 +170,8 @@ export function notes({ rollcall: r, floor: f }: Pair): string[] {
       const e = s.pageLoad?.[kind].errors ?? {};
       if (Object.keys(e).length) out.push(`${name}: page-load probe (${kind}) errors: ${JSON.stringify(e)}`);
     }
+    if (s.expiredLinks.students)
+      out.push(`${name}: ${s.expiredLinks.students} students' deep links expired before the page sent the check-in (${s.expiredLinks.attempts} refusals); they scanned the projector again, up to 3 scans`);
     if (s.neverOnRoster) out.push(`${name}: ${s.neverOnRoster} students never reached the console; arrival-to-roster and scan-to-roster count only those who did`);
     if (s.disconnects.teacher || s.disconnects.phones) out.push(`${name}: sockets dropped during the minute: console ${s.disconnects.teacher}, phones ${s.disconnects.phones}`);
     if (s.lost) out.push(`${name}: lost = ${JSON.stringify(s.lostDetail)}`);

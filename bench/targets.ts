@@ -61,7 +61,7 @@ type Common = { students: number; schedule: Arrival[]; flow: Flow; dir: string; 
  * API, the teacher opens a session, and Chromium opens that session's deep link
  * as the student's phone. The recording becomes the plan every phone replays.
  */
-async function recordPage(url: string, teacherToken: string, dir: string, log: Log): Promise<{ page: PagePlan; bundleFile: string; planText: string[] }> {
+export async function recordPage(url: string, teacherToken: string, dir: string, log: Log): Promise<{ page: PagePlan; bundleFile: string; planText: string[] }> {
   const teacher = { authorization: `Bearer ${teacherToken}` };
   const email = "rehearsal@bench.test";
   const password = randomBytes(12).toString("base64url");
