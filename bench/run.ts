@@ -154,6 +154,12 @@ async function main(): Promise<number> {
       });
     }
     const extra = runs.flatMap((r) => notes(r));
+    const busiest = Math.max(loadBefore[0], result.machine.loadAfter[0]);
+    if (busiest > os.cpus().length)
+      extra.unshift(
+        `The machine was busy (1-minute load average up to ${busiest.toFixed(1)} on ${os.cpus().length} cores): every latency includes waiting for a CPU, ` +
+          "the floor's too; compare ratios within one run, and prefer the CPU figures.",
+      );
     if (extra.length) out.push("", ...new Set(extra));
     const proof = runs[0].rollcallExtras.tokenProof;
     out.push(
