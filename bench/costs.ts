@@ -6,8 +6,8 @@ import { ensureBuild, BENCH_DIST_DIR } from "./build";
 import { freePort, startChild, type ServerChild } from "./child";
 import { phoneAgent, request } from "./http";
 import type { PagePlan } from "./load";
-import { connected, connectSocket, type ClientSocket } from "./phone";
-import { probePageLoads, PROBE_IN_FLIGHT } from "./probe";
+import { connected, connectSocket, phoneJar, visit, type ClientSocket } from "./phone";
+import { pageLoadSteps, probePageLoads, PROBE_IN_FLIGHT } from "./probe";
 import { STATS_PATH, type ServerStats } from "./server-stats";
 import { recordPage } from "./targets";
 
@@ -23,6 +23,8 @@ import { recordPage } from "./targets";
 const IN_FLIGHT = PROBE_IN_FLIGHT;
 /** Page loads are the slow operation: fewer of them give the same precision. */
 const MAX_PAGE_LOADS = 200;
+/** Each file of a cold page load on its own, to see which ones cost. */
+const FILE_FETCHES = 100;
 
 async function pool<T>(items: T[], fn: (item: T) => Promise<void>): Promise<void> {
   let next = 0;
@@ -102,6 +104,21 @@ async function costs(name: string, { child, teacherToken, sessionId }: Started, 
       const c = await probePageLoads({ url, page, sessionToken: tokens[0], qrToken: live, sessionId, loads, warm });
       const errors = Object.keys(c.errors).length ? `   errors ${JSON.stringify(c.errors)}` : "";
       line(`page load, ${warm ? "warm" : "cold"} (${c.requests.toFixed(0)} requests)`, loads, c.cpuMsPerLoad, `   ${(c.bytesIn / 1024).toFixed(1)} KiB in, ${(c.bytesOut / 1024).toFixed(1)} KiB out${errors}`);
+    }
+    // Each file of a cold page load alone, with the headers the browser sent.
+    for (const step of pageLoadSteps(page.cold)) {
+      if (step.kind !== "fetch") continue;
+      for (const spec of step.requests) {
+        const one = [{ ...step, requests: [spec], parallel: 1 }];
+        const jar = phoneJar(page.plan, tokens[0], false);
+        const log = { send: () => ({ settle: (_r: unknown, e: string | null) => e, rescanned: () => {} }) };
+        await measure(url, `  ${spec.method} ${spec.path.split("?")[0].split("/").pop() || "/"}`, FILE_FETCHES, () =>
+          pool(Array.from({ length: FILE_FETCHES }, (_, i) => i), async () => {
+            const r = await visit({ url, agent, steps: one, jar, token: live, rescan: () => live, sessionId, doubleTap: false, warm: false, log, onSocket: () => {} });
+            if (r.errors.length) throw new Error(r.errors[0]);
+          }),
+        );
+      }
     }
     await measure(url, "GET /join (gzip)", n, () => pool(all, async () => void (await request(`${url}/join`, { agent, headers: { "accept-encoding": "gzip" } }))));
     await measure(url, "GET /join (identity)", n, () => pool(all, async () => void (await request(`${url}/join`, { agent }))));
