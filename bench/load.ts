@@ -13,7 +13,7 @@ export type Flow = "page" | "socket";
 /** The page's steps for a phone with an empty cache and for one that has loaded the page before. */
 export type PagePlan = { plan: VisitPlan; cold: Step[]; warm: Step[] };
 
-/** A server under test: where it is, the live session, and one bearer token per seeded student. */
+/** A server under test: where it is, the live session, and one token per seeded student (its bearer token or session cookie). */
 export type Target = {
   name: "rollcall" | "floor";
   url: string;
@@ -50,6 +50,7 @@ export type LoadRun = {
   steps: Record<string, number[]>;
   phones: { cold: PhoneBytes; warm: PhoneBytes };
   phaseErrors: Record<string, number>;
+  /** Socket flow: how GET /join answered (the page flow counts its requests in phaseErrors and phones). */
   join: { statuses: Record<string, number>; wireBytes: number; bytes: number };
   /** Student index → when the phone arrived (started loading /join). */
   arrivedAt: Map<number, number>;

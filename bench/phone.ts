@@ -131,8 +131,8 @@ export type VisitOptions = {
  * One phone replays the page's steps in order: each wave of files together
  * (at most as many at a time as a browser opens connections), the check-in,
  * the socket and its messages. A failure the page could not get past (a file
- * of the page missing, a refused handshake) ends the visit, and counts as a
- * failed check-in when it came before the check-in.
+ * of the page missing, a refused handshake, a refused check-in) ends the
+ * visit, and counts as a failed check-in when it came before the check-in.
  */
 export async function visit(o: VisitOptions): Promise<VisitResult> {
   const result: VisitResult = { timings: {}, bytesIn: 0, bytesOut: 0, requests: 0, errors: [], socket: null };
@@ -203,14 +203,16 @@ export async function visit(o: VisitOptions): Promise<VisitResult> {
    * The check-in (twice at once for a double tap). A deep link whose token has
    * expired by the time the page sends it is refused with `code_expired`; the
    * page then says "scan again", and the student scans the projector again:
-   * the phone sends the check-in once more with the token shown now.
+   * the phone sends the check-in once more with the token shown now. Returns
+   * the error of a check-in that did not succeed in the end, else null.
    */
-  async function checkIn(send: (token: string, repeat: boolean) => Promise<Attempted>): Promise<void> {
+  async function checkIn(send: (token: string, repeat: boolean) => Promise<Attempted>): Promise<string | null> {
     let token = o.token;
     for (let scan = 1; ; scan++) {
       const tries = await Promise.all(scan === 1 && o.doubleTap ? [send(token, false), send(token, true)] : [send(token, false)]);
+      if (tries.some((t) => t.error === null)) return null;
       const expired = tries.filter((t) => t.error === "code_expired");
-      if (expired.length < tries.length || scan >= MAX_SCANS) return;
+      if (expired.length < tries.length || scan >= MAX_SCANS) return tries[0].error;
       for (const t of expired) t.rescanned();
       token = o.rescan();
     }
@@ -221,9 +223,11 @@ export async function visit(o: VisitOptions): Promise<VisitResult> {
     const t = performance.now();
     if (step.kind === "fetch") {
       if (step.checkin) {
-        await checkIn((token, repeat) => checkinOverHttp(step.requests[0], token, repeat));
+        const refused = await checkIn((token, repeat) => checkinOverHttp(step.requests[0], token, repeat));
         checkedIn = true;
         time(step.label, performance.now() - t);
+        // The page shows the refusal and stops there: no live updates, so no lazy files and no socket.
+        if (refused) break;
         continue;
       }
       const failures: string[] = [];
@@ -265,8 +269,12 @@ export async function visit(o: VisitOptions): Promise<VisitResult> {
       const payload = fillValue(step.payload, o.token, o.sessionId);
       if (step.checkin) {
         const s = socket;
-        await checkIn((token, repeat) => checkinOverSocket(s, step.event, fillValue(step.payload, token, o.sessionId), repeat));
+        const refused = await checkIn((token, repeat) => checkinOverSocket(s, step.event, fillValue(step.payload, token, o.sessionId), repeat));
         checkedIn = true;
+        if (refused) {
+          time(step.label, performance.now() - t);
+          break;
+        }
       } else if (step.ack) {
         try {
           const reply = (await (socket.timeout(ACK_TIMEOUT_MS) as any).emitWithAck(step.event, payload)) as { ok: boolean; error?: ErrorDto } | null;
