@@ -46,7 +46,7 @@ export async function markAttendance(
     await upsertMark(tx, { sessionId, studentId, status: input.status, note, lateMinutes, markedBy: actor.id, at: t });
     await audit(tx, {
       at: t, actorId: actor.id, entity: "record", action: "mark", sessionId, courseId: session.courseId, subjectId: studentId,
-      from: before?.status ?? null, to: input.status,
+      from: before?.status ?? null, to: input.status, note,
     });
     const record = recordDto((await findRecordRow(sessionId, studentId, tx))!);
     const counts = await computeCounts(sessionId, session.courseId, tx);

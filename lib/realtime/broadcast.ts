@@ -21,7 +21,9 @@ export function broadcaster(io: RollcallServer) {
     switch (event.type) {
       case "attendance.marked": {
         const { counts } = event;
-        emit(rooms.staff(event.sessionId), "attendance:marked", { sessionId: event.sessionId, record: event.record, counts });
+        // Staff watching the session or the whole course (history and report pages, SPEC §9): one emit,
+        // so a socket in both rooms hears it once. Both rooms are joined by staff only.
+        emit([rooms.staff(event.sessionId), rooms.course(event.courseId)], "attendance:marked", { sessionId: event.sessionId, record: event.record, counts });
         // The student hears about their own record only, never the counts' neighbours.
         emit(rooms.user(event.record.studentId), "attendance:marked", { sessionId: event.sessionId, record: event.record });
         stats.schedule(event.sessionId, counts);
@@ -32,15 +34,18 @@ export function broadcaster(io: RollcallServer) {
         return;
       case "session.started": {
         const { session, studentIds } = event;
-        if (studentIds.length === 0) return;
-        emit(studentIds.map(rooms.user), "session:started", { session, courseId: session.courseId, courseName: session.courseName });
+        emit([rooms.course(session.courseId), ...studentIds.map(rooms.user)], "session:started", {
+          session,
+          courseId: session.courseId,
+          courseName: session.courseName,
+        });
         return;
       }
       case "session.ended": {
         const { session, counts, studentIds } = event;
         stats.clear(session.id);
         // Also every approved student's own room, so a dashboard's "Check in" banner goes without watching the session.
-        emit([rooms.staff(session.id), rooms.students(session.id), ...studentIds.map(rooms.user)], "session:ended", {
+        emit([rooms.staff(session.id), rooms.students(session.id), rooms.course(session.courseId), ...studentIds.map(rooms.user)], "session:ended", {
           sessionId: session.id,
           endedAt: session.endedAt!,
           counts,

@@ -607,7 +607,7 @@ describe("staff-only endpoints", () => {
       ["POST", `/api/sessions/${session.id}/end`],
       ["PATCH", `/api/sessions/${session.id}/attendance/${s1.user.id}`, { status: "present" }],
       ["POST", `/api/courses/${c.course.id}/sessions`, {}],
-      ["GET", `/api/courses/${c.course.id}/sessions`],
+      // GET …/sessions is open to students in their own shape (SPEC §10): test/integration/records.test.ts.
     ];
     for (const [method, path, body] of staffOnly) {
       for (const who of [s0.client, stranger.client]) {

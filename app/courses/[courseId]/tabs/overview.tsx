@@ -6,18 +6,19 @@ import { SessionTitle } from "@/components/session-title";
 import { StartSessionPanel } from "@/components/start-session";
 import { buttonClass } from "@/components/ui/button";
 import { Card } from "@/components/ui/card";
-import { listCourseSessions } from "@/lib/attendance/history";
 import { courseStudents } from "@/lib/courses/enrollment";
+import { staffHistory } from "@/lib/records/history";
+import { ALL_DATES } from "@/lib/records/range";
 import { Roster } from "../roster";
 import type { CourseTabProps } from "../tabs";
 
 /** The default tab: take attendance, the sessions so far, the enroll code and the students. */
-export async function OverviewTab({ user, courseId, course }: CourseTabProps) {
+export async function OverviewTab({ courseId, course }: CourseTabProps) {
   const url = course.enrollUrl;
   const [qrSvg, students, sessions] = await Promise.all([
     QRCode.toString(url, { type: "svg", margin: 1, errorCorrectionLevel: "M" }),
     courseStudents(courseId),
-    listCourseSessions(user, courseId),
+    staffHistory(course, ALL_DATES),
   ]);
   const active = sessions.find((s) => s.status === "active");
 

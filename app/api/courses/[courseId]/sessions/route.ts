@@ -1,12 +1,15 @@
 import { json, readJson, route } from "@/lib/api/route";
-import { listCourseSessions } from "@/lib/attendance/history";
 import { startSession } from "@/lib/attendance/lifecycle";
 import { requireUser } from "@/lib/auth/current-user";
 import { startSessionSchema } from "@/lib/model/settings";
+import { courseHistory } from "@/lib/records/history";
+import { parseRecordsQuery } from "@/lib/records/range";
 
 export const GET = route<{ courseId: string }>(async (req, { courseId }) => {
   const user = await requireUser(req);
-  return json({ sessions: await listCourseSessions(user, courseId) });
+  const range = parseRecordsQuery(new URL(req.url).searchParams);
+  const { sessions } = await courseHistory(user, courseId, range);
+  return json({ sessions });
 });
 
 export const POST = route<{ courseId: string }>(async (req, { courseId }) => {

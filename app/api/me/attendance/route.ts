@@ -1,0 +1,8 @@
+import { json, route } from "@/lib/api/route";
+import { requireUser } from "@/lib/auth/current-user";
+import { myAttendance } from "@/lib/records/student";
+
+export const GET = route(async (req) => {
+  const user = await requireUser(req);
+  return json({ courses: await myAttendance(user) });
+});
