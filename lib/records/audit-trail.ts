@@ -2,7 +2,7 @@ import { sql } from "drizzle-orm";
 import { getDb } from "../db/client";
 import type { AuditEventDto } from "../model/records";
 import type { PublicUser } from "../model/vocabulary";
-import { requireStaff } from "../courses/access";
+import { requireCourseAction } from "./access";
 import { loadSession } from "../attendance/sessions";
 
 type Row = {
@@ -26,7 +26,7 @@ type Row = {
  */
 export async function sessionAudit(actor: PublicUser, sessionId: string): Promise<AuditEventDto[]> {
   const { session } = await loadSession(sessionId);
-  await requireStaff(actor.id, session.courseId);
+  await requireCourseAction(actor.id, session.courseId, "history.view");
   const rows = await getDb().all<Row>(sql`
     SELECT a.id, a.at, a.actor_id AS "actorId", act.name AS "actorName", a.entity, a.action, a.subject_id AS "subjectId",
            su.name AS "subjectName", a.from_value AS "fromValue", a.to_value AS "toValue", a.note, o.name AS "otherName"

@@ -4,7 +4,7 @@ import { getDb } from "../db/client";
 import type { Course } from "../db/schema";
 import type { CourseReport, ReportLayout } from "../model/records";
 import type { AttendanceMethod, AttendanceStatus, PublicUser } from "../model/vocabulary";
-import { requireStaff } from "../courses/access";
+import { requireCourseAction } from "./access";
 import { loadSession } from "../attendance/sessions";
 import { now } from "../clock";
 import { startedWithin } from "./range";
@@ -48,7 +48,7 @@ export function csvFilename(course: Pick<Course, "code" | "name">, date: string)
 
 /** `GET /api/courses/:courseId/export.csv` (staff). */
 export async function courseCsv(actor: PublicUser, courseId: string, q: DateRange & { layout: ReportLayout }): Promise<CsvFile> {
-  const { course } = await requireStaff(actor.id, courseId);
+  const { course } = await requireCourseAction(actor.id, courseId, "export");
   const body = q.layout === "records" ? await recordsCsv(course, { range: q }) : matrixCsv(course, await buildReport(course, q));
   return { filename: csvFilename(course, zonedDate(now(), course.timeZone)), body };
 }
@@ -56,7 +56,7 @@ export async function courseCsv(actor: PublicUser, courseId: string, q: DateRang
 /** `GET /api/sessions/:sessionId/export.csv` (staff): the records layout for one session, named by the session's date. */
 export async function sessionCsv(actor: PublicUser, sessionId: string): Promise<CsvFile> {
   const { session, course } = await loadSession(sessionId);
-  await requireStaff(actor.id, session.courseId);
+  await requireCourseAction(actor.id, session.courseId, "export");
   const body = await recordsCsv(course, { sessionId });
   return { filename: csvFilename(course, zonedDate(session.startedAt, course.timeZone)), body };
 }

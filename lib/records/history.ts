@@ -3,8 +3,10 @@ import { getDb } from "../db/client";
 import type { Course } from "../db/schema";
 import type { Counts } from "../model/attendance";
 import type { StaffHistorySession, StudentHistorySession } from "../model/records";
-import { isStaff, type PublicUser, type SessionStatus } from "../model/vocabulary";
-import { requireMember } from "../courses/access";
+import type { PublicUser, SessionStatus } from "../model/vocabulary";
+import { courseAccess } from "../courses/access";
+import { can } from "../courses/permissions";
+import { AppError } from "../errors";
 import { recordDto, type RecordRow } from "../attendance/records";
 import { startedWithin } from "./range";
 import { attendanceRate } from "./rate";
@@ -20,9 +22,12 @@ export type CourseHistory = { role: "owner" | "ta"; sessions: StaffHistorySessio
  * their own record instead, and nothing about anyone else.
  */
 export async function courseHistory(actor: PublicUser, courseId: string, range: DateRange): Promise<CourseHistory> {
-  const { course, role } = await requireMember(actor.id, courseId);
-  if (isStaff(role)) return { role, sessions: await staffHistory(course, range) };
-  return { role: "student", sessions: await studentHistory(actor, course, range) };
+  const access = await courseAccess(actor.id, courseId);
+  if (!access) throw new AppError("not_found", "Course not found.");
+  const { course, role } = access;
+  if (can(role, "history.view")) return { role: role as "owner" | "ta", sessions: await staffHistory(course, range) };
+  if (can(role, "records.own")) return { role: "student", sessions: await studentHistory(actor, course, range) };
+  throw new AppError("forbidden");
 }
 
 type SessionCols = { id: string; title: string | null; startedAt: number; endedAt: number | null; status: SessionStatus };

@@ -1,14 +1,14 @@
 import type { Course } from "../db/schema";
 import type { CourseReport, ReportCourse, ReportStudent } from "../model/records";
 import type { AttendanceStatus, PublicUser } from "../model/vocabulary";
-import { requireStaff } from "../courses/access";
+import { requireCourseAction } from "./access";
 import { averageRate, emptyCounts, standing } from "./rate";
 import { approvedMarks, approvedStudents, termSessions } from "./term";
 import type { DateRange } from "./zoned";
 
 /** `GET /api/courses/:courseId/report` (SPEC §10): staff only. */
 export async function courseReport(actor: PublicUser, courseId: string, range: DateRange): Promise<CourseReport> {
-  const { course } = await requireStaff(actor.id, courseId);
+  const { course } = await requireCourseAction(actor.id, courseId, "history.view");
   return buildReport(course, range);
 }
 

@@ -3,9 +3,9 @@ import { getDb } from "../db/client";
 import type { Course } from "../db/schema";
 import { AppError } from "../errors";
 import type { MyCourseAttendance, StudentAttendance } from "../model/records";
-import { isStaff, type EnrollmentStatus, type PublicUser } from "../model/vocabulary";
-import { courseAccess } from "../courses/access";
-import { decodeCourse } from "../courses/access";
+import type { EnrollmentStatus, PublicUser } from "../model/vocabulary";
+import { can } from "../courses/permissions";
+import { courseAccess, decodeCourse } from "../courses/access";
 import { columnsOf } from "../db/rows";
 import { courses } from "../db/schema";
 import { ALL_DATES } from "./range";
@@ -20,8 +20,8 @@ import type { DateRange } from "./zoned";
 export async function studentAttendance(actor: PublicUser, courseId: string, studentId: string, range: DateRange = ALL_DATES): Promise<StudentAttendance> {
   const access = await courseAccess(actor.id, courseId);
   if (!access) throw new AppError("not_found", "Course not found.");
-  const self = actor.id === studentId && access.role === "student";
-  if (!isStaff(access.role) && !self) throw new AppError("forbidden");
+  const self = actor.id === studentId && can(access.role, "records.own");
+  if (!can(access.role, "history.view") && !self) throw new AppError("forbidden");
   const student = await getDb().get<StudentAttendance["student"]>(sql`
     SELECT u.id, u.name, u.email, e.student_number AS "studentNumber", e.status AS "enrollmentStatus"
     FROM enrollments e JOIN users u ON u.id = e.student_id
