@@ -126,14 +126,25 @@ async function recordsCsv(course: Course, scope: { range: DateRange } | { sessio
     LEFT JOIN enrollments e ON e.course_id = s.course_id AND e.student_id = r.student_id
     LEFT JOIN users m ON m.id = r.marked_by
     WHERE ${where}`);
-  lines.sort((a, b) => Number(a.startedAt) - Number(b.startedAt) || (a.sessionId < b.sessionId ? -1 : a.sessionId > b.sessionId ? 1 : 0) || byName(a, b));
+  // Rank each person once: comparing names with the collator inside a 30,000-row sort costs most of a second.
+  const people = [...new Map(lines.map((l) => [l.id, l])).values()].sort(byName);
+  const rank = new Map(people.map((p, i) => [p.id, i]));
+  lines.sort(
+    (a, b) =>
+      Number(a.startedAt) - Number(b.startedAt) || (a.sessionId < b.sessionId ? -1 : a.sessionId > b.sessionId ? 1 : 0) || rank.get(a.id)! - rank.get(b.id)!,
+  );
   const tz = course.timeZone;
+  const sessionCells = new Map<string, [string, string]>();
+  const sessionOf = (l: RecordLine) => {
+    let cells = sessionCells.get(l.sessionId);
+    if (!cells) sessionCells.set(l.sessionId, (cells = [l.title ?? zonedDateTime(Number(l.startedAt), tz), zonedIso(Number(l.startedAt), tz)]));
+    return cells;
+  };
   const rows: Cell[][] = lines.map((l) => [
     l.name,
     l.email,
     l.studentNumber,
-    l.title ?? zonedDateTime(Number(l.startedAt), tz),
-    zonedIso(Number(l.startedAt), tz),
+    ...sessionOf(l),
     l.status,
     l.method,
     l.checkedInAt === null ? null : zonedIso(Number(l.checkedInAt), tz),

@@ -25,7 +25,37 @@ const ZONES = [
 const instant = fc.integer({ min: Date.UTC(2000, 0, 1), max: Date.UTC(2040, 0, 1) });
 const zone = fc.constantFrom(...ZONES);
 
+/** The wall clock straight from Intl, for comparison with the cached arithmetic. */
+function intlDateTime(t: number, timeZone: string): string {
+  const parts = Object.fromEntries(
+    new Intl.DateTimeFormat("en-US", { timeZone, hourCycle: "h23", year: "numeric", month: "2-digit", day: "2-digit", hour: "2-digit", minute: "2-digit" })
+      .formatToParts(new Date(t))
+      .map((p) => [p.type, p.value]),
+  );
+  return `${parts.year}-${parts.month}-${parts.day} ${parts.hour === "24" ? "00" : parts.hour}:${parts.minute}`;
+}
+
+// Instants near daylight-saving changes, where a cached offset would go wrong first.
+const TRANSITIONS = [
+  Date.UTC(2026, 2, 29, 1), // Europe/Berlin forward
+  Date.UTC(2026, 9, 25, 1), // Europe/Berlin back
+  Date.UTC(2026, 2, 8, 7), // America/New_York forward
+  Date.UTC(2026, 10, 1, 6), // America/New_York back
+  Date.UTC(2026, 8, 6, 4), // America/Santiago forward at midnight
+  Date.UTC(2026, 3, 5, 15), // Australia/Lord_Howe back by half an hour
+];
+
 describe("dates in the course's zone", () => {
+  it("reads the wall clock as Intl does, also within minutes of a daylight-saving change", () => {
+    const near = fc.tuple(fc.constantFrom(...TRANSITIONS), fc.integer({ min: -3 * 3_600_000, max: 3 * 3_600_000 })).map(([t, d]) => t + d);
+    fc.assert(
+      fc.property(fc.oneof(instant, near), zone, (t, z) => {
+        expect(zonedDateTime(t, z)).toBe(intlDateTime(t, z));
+      }),
+      { numRuns: 3000 },
+    );
+  });
+
   it("writes the wall clock with the zone's offset, and the ISO form reads back as the same instant", () => {
     const t = Date.UTC(2026, 8, 1, 7, 5, 9, 500);
     expect(zonedDateTime(t, "Europe/Berlin")).toBe("2026-09-01 09:05");

@@ -26,20 +26,47 @@ function formatter(timeZone: string): Intl.DateTimeFormat {
   return f;
 }
 
-/** The wall-clock reading in `timeZone` at instant `ms`. */
-export function zonedParts(ms: number, timeZone: string): Parts {
+/** The zone's offset at `ms` from the platform's zone database, to the second (slow: formatToParts). */
+function exactOffsetMs(ms: number, timeZone: string): number {
   const out: Record<string, number> = {};
   for (const p of formatter(timeZone).formatToParts(new Date(ms))) {
     if (p.type !== "literal" && p.type !== "era") out[p.type] = Number(p.value);
   }
-  return { year: out.year, month: out.month, day: out.day, hour: out.hour === 24 ? 0 : out.hour, minute: out.minute, second: out.second };
+  const asUtc = Date.UTC(out.year, out.month - 1, out.day, out.hour === 24 ? 0 : out.hour, out.minute, out.second);
+  return asUtc - Math.floor(ms / 1000) * 1000;
+}
+
+// An export writes tens of thousands of times; asking Intl for each costs
+// seconds. Offsets change at most once in any quarter hour, so a quarter hour
+// whose first and last millisecond share an offset has it throughout: cached.
+const BUCKET_MS = 15 * 60_000;
+const MAX_CACHED = 50_000;
+const offsetCache = new Map<string, Map<number, number | null>>();
+
+/** The zone's offset from UTC at instant `ms`, in milliseconds (east positive). */
+function offsetMs(ms: number, timeZone: string): number {
+  let cache = offsetCache.get(timeZone);
+  if (!cache) offsetCache.set(timeZone, (cache = new Map()));
+  const bucket = Math.floor(ms / BUCKET_MS);
+  let known = cache.get(bucket);
+  if (known === undefined) {
+    if (cache.size >= MAX_CACHED) cache.clear();
+    const first = exactOffsetMs(bucket * BUCKET_MS, timeZone);
+    known = first === exactOffsetMs(bucket * BUCKET_MS + BUCKET_MS - 1, timeZone) ? first : null;
+    cache.set(bucket, known);
+  }
+  return known ?? exactOffsetMs(ms, timeZone);
+}
+
+/** The wall-clock reading in `timeZone` at instant `ms`. */
+export function zonedParts(ms: number, timeZone: string): Parts {
+  const d = new Date(ms + offsetMs(ms, timeZone));
+  return { year: d.getUTCFullYear(), month: d.getUTCMonth() + 1, day: d.getUTCDate(), hour: d.getUTCHours(), minute: d.getUTCMinutes(), second: d.getUTCSeconds() };
 }
 
 /** The zone's offset from UTC at instant `ms`, in whole minutes (east positive). */
 export function offsetMinutes(ms: number, timeZone: string): number {
-  const p = zonedParts(ms, timeZone);
-  const asUtc = Date.UTC(p.year, p.month - 1, p.day, p.hour, p.minute, p.second);
-  return Math.round((asUtc - Math.floor(ms / 1000) * 1000) / 60_000);
+  return Math.round(offsetMs(ms, timeZone) / 60_000);
 }
 
 const pad = (n: number, w = 2) => String(n).padStart(w, "0");
@@ -58,11 +85,14 @@ export function zonedDateTime(ms: number, timeZone: string): string {
 
 /** ISO 8601 with the zone's UTC offset at that instant, to the second: `2026-09-01T09:00:00+02:00`. */
 export function zonedIso(ms: number, timeZone: string): string {
-  const p = zonedParts(ms, timeZone);
-  const off = offsetMinutes(ms, timeZone);
-  const sign = off < 0 ? "-" : "+";
+  const offset = offsetMs(ms, timeZone);
+  const d = new Date(ms + offset);
+  const off = Math.round(offset / 60_000);
   const abs = Math.abs(off);
-  return `${pad(p.year, 4)}-${pad(p.month)}-${pad(p.day)}T${pad(p.hour)}:${pad(p.minute)}:${pad(p.second)}${sign}${pad(Math.floor(abs / 60))}:${pad(abs % 60)}`;
+  return (
+    `${pad(d.getUTCFullYear(), 4)}-${pad(d.getUTCMonth() + 1)}-${pad(d.getUTCDate())}T${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}:${pad(d.getUTCSeconds())}` +
+    `${off < 0 ? "-" : "+"}${pad(Math.floor(abs / 60))}:${pad(abs % 60)}`
+  );
 }
 
 const dayNumber = (ymd: string) => {
