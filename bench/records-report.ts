@@ -29,7 +29,6 @@ process.env.AUTH_SECRET ??= "bench-secret-bench-secret-bench-secret-0123";
 async function main() {
   const { sql } = await import("drizzle-orm");
   const { getDb, closeDb } = await import("@/lib/db/client");
-  const { SqliteDatabase } = await import("@/lib/db/sqlite");
   const { newId, newEnrollCode } = await import("@/lib/ids");
   const { findCourse } = await import("@/lib/courses/access");
   const { buildReport } = await import("@/lib/records/report");
@@ -84,7 +83,7 @@ async function main() {
   const course = (await findCourse(courseId))!;
   const actor = { ...teacher };
 
-  const raw = (db as InstanceType<typeof SqliteDatabase>).sqlite;
+  const raw = (db as import("@/lib/db/sqlite").SqliteDatabase).sqlite;
   const floorStmt = raw.prepare(`SELECT r.session_id, r.student_id, r.status FROM attendance_records r JOIN sessions s ON s.id = r.session_id WHERE s.course_id = ?`);
 
   const measure = async (label: string, fn: () => Promise<unknown> | unknown) => {
