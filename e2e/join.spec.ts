@@ -371,4 +371,26 @@ test("the page is static and installable", async ({ page, request }) => {
   }
   expect((await request.get("/apple-touch-icon.png")).status()).toBe(200);
   await expect(page.locator('link[rel="apple-touch-icon"]')).toHaveAttribute("href", "/apple-touch-icon.png");
+  // A real favicon, named by the page, so phones stop asking for a missing one.
+  const favicon = await request.get((await page.locator('link[rel="icon"]').getAttribute("href"))!);
+  expect(favicon.status()).toBe(200);
+  expect(favicon.headers()["content-type"]).toBe("image/x-icon");
+});
+
+test("the page's files come from memory: compressed once, cached for good, revalidated with a 304", async ({ page, request }) => {
+  const files: string[] = [];
+  page.on("response", (r) => {
+    if (new URL(r.url()).pathname.startsWith("/_next/static/")) files.push(r.url());
+  });
+  await page.goto("/join");
+  await expect(page.getByLabel("Type the 6-digit code")).toBeVisible();
+  expect(files.length).toBeGreaterThan(0);
+  for (const url of files) {
+    const res = await request.get(url, { headers: { "accept-encoding": "gzip, deflate, br, zstd" } });
+    expect(res.status(), url).toBe(200);
+    expect(res.headers()["cache-control"], url).toBe("public, max-age=31536000, immutable");
+    if (/\.(js|css)$/.test(url)) expect(res.headers()["content-encoding"], url).toBe("br");
+    const again = await request.get(url, { headers: { "if-none-match": res.headers().etag } });
+    expect(again.status(), url).toBe(304);
+  }
 });

@@ -1,9 +1,10 @@
 /**
  * Renders Rollcall's app icons (the check-mark logo of components/rollcall-mark.tsx)
- * to PNG with the same Chromium the e2e tests use. Run once after changing the
- * design and commit the PNGs:  npx tsx scripts/generate-icons.ts
+ * to PNG with the same Chromium the e2e tests use, and the favicon (16, 32 and
+ * 48 px in one .ico) from the same drawing. Run once after changing the design
+ * and commit the files:  npx tsx scripts/generate-icons.ts
  */
-import { existsSync, mkdirSync } from "node:fs";
+import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { chromium } from "@playwright/test";
 
@@ -34,6 +35,32 @@ function svg({ size, fullBleed }: Icon): string {
   </svg>`;
 }
 
+/** The favicon's sizes: browser tabs (16, 32) and Windows shortcuts (48). */
+const FAVICON_SIZES = [16, 32, 48];
+
+/** An .ico holding PNG images (every browser since IE 11 reads them): a 6-byte header, a 16-byte entry per image, the PNGs. */
+export function icoFromPngs(images: Array<{ size: number; png: Buffer }>): Buffer {
+  const header = Buffer.alloc(6);
+  header.writeUInt16LE(0, 0);
+  header.writeUInt16LE(1, 2); // 1 = icon
+  header.writeUInt16LE(images.length, 4);
+  let offset = 6 + 16 * images.length;
+  const entries = images.map(({ size, png }) => {
+    const e = Buffer.alloc(16);
+    e.writeUInt8(size >= 256 ? 0 : size, 0);
+    e.writeUInt8(size >= 256 ? 0 : size, 1);
+    e.writeUInt8(0, 2); // no palette
+    e.writeUInt8(0, 3);
+    e.writeUInt16LE(1, 4); // colour planes
+    e.writeUInt16LE(32, 6); // bits per pixel
+    e.writeUInt32LE(png.length, 8);
+    e.writeUInt32LE(offset, 12);
+    offset += png.length;
+    return e;
+  });
+  return Buffer.concat([header, ...entries, ...images.map((i) => i.png)]);
+}
+
 async function main() {
   const browser = await chromium.launch({ executablePath: existsSync("/usr/bin/chromium") ? "/usr/bin/chromium" : undefined, args: ["--no-sandbox"] });
   try {
@@ -45,6 +72,16 @@ async function main() {
       await page.close();
       console.log(`wrote ${icon.file} (${icon.size}×${icon.size})`);
     }
+    // The favicon is the app icon small: the rounded square, transparent around it.
+    const frames = [];
+    for (const size of FAVICON_SIZES) {
+      const page = await browser.newPage({ viewport: { width: size, height: size }, deviceScaleFactor: 1 });
+      await page.setContent(`<html><body style="margin:0;background:transparent">${svg({ file: "", size, fullBleed: false })}</body></html>`);
+      frames.push({ size, png: await page.locator("svg").screenshot({ omitBackground: true }) });
+      await page.close();
+    }
+    writeFileSync("public/favicon.ico", icoFromPngs(frames));
+    console.log(`wrote public/favicon.ico (${FAVICON_SIZES.join(", ")} px)`);
   } finally {
     await browser.close();
   }

@@ -1,13 +1,14 @@
 import { createServer as createHttpServer, type IncomingMessage, type ServerResponse } from "node:http";
 import { createServer as createHttpsServer } from "node:https";
 import type { AddressInfo } from "node:net";
+import path from "node:path";
 import next from "next";
 import { PEER_ADDRESS_HEADER } from "@/lib/api/client-address";
 import { closeDb, getDb } from "@/lib/db/client";
 import { getEnv } from "@/lib/env";
 import { setIo } from "@/lib/realtime/io";
 import { attachSocketServer } from "./socket";
-import { loadStaticPages } from "./static-pages";
+import { loadStaticFiles } from "./static-files";
 import { wireSubscribers } from "./wire";
 
 export type StartOptions = {
@@ -31,10 +32,14 @@ export async function startServer(opts: StartOptions = {}): Promise<RunningServe
   process.env.AUTH_TRUST_HOST ??= "true";
 
   getDb(); // opens and migrates before the first request
+  // The files of /join (and every other build file, icon and the manifest) from memory, compressed while Next prepares;
+  // development keeps Next's own serving.
+  const staticLoad = opts.dev ? null : loadStaticFiles({ distDir: env.NEXT_DIST_DIR, publicDir: path.join(process.cwd(), "public"), pages: ["/join"] });
   const app = next({ dev: opts.dev ?? false, dir: process.cwd(), hostname: opts.hostname ?? "0.0.0.0", port: opts.port ?? env.PORT });
   await app.prepare();
   const handle = app.getRequestHandler();
-  const serveStatic = opts.dev ? () => false : loadStaticPages(env.NEXT_DIST_DIR, ["/join"]);
+  const staticFiles = await staticLoad;
+  const serveStatic = staticFiles ? staticFiles.serve : () => false;
   const onRequest = (req: IncomingMessage, res: ServerResponse) => {
     if (opts.intercept?.(req, res)) return;
     if (serveStatic(req, res)) return;

@@ -7,7 +7,6 @@ export const metadata: Metadata = {
   title: "Check in",
   description: "Scan the QR code on the classroom screen or type its 6-digit code.",
   appleWebApp: { capable: true, title: "Rollcall", statusBarStyle: "default" },
-  icons: { apple: "/apple-touch-icon.png" },
 };
 
 /**
