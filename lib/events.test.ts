@@ -57,9 +57,11 @@ describe("facts the domain publishes", () => {
       },
     ]);
     heard = [];
-    await setEnrollmentStatus(teacher, course.id, cara.id, "dropped");
+    await setEnrollmentStatus(teacher, course.id, cara.id, { status: "dropped" });
     expect(heard).toEqual([
       { type: "enrollment.changed", courseId: course.id, courseName: "Facts", studentId: cara.id, from: "approved", to: "dropped", requested: false },
+      // No session yet: nothing to leave, but the fact says who lost access.
+      { type: "access.revoked", courseId: course.id, userId: cara.id, as: "student", sessionIds: [] },
     ]);
   });
 

@@ -1,6 +1,6 @@
 import type { Transaction } from "./db/database";
 import type { Counts, FlaggedDto, RecordDto, SessionDto } from "./model/attendance";
-import type { AttendanceStatus, EnrollmentStatus } from "./model/vocabulary";
+import type { AttendanceStatus, EnrollmentStatus, StaffRole } from "./model/vocabulary";
 import { processSingleton } from "./process-store";
 
 /**
@@ -38,7 +38,27 @@ export type DomainEvent =
       to: EnrollmentStatus;
       /** The student asked to join (as opposed to staff changing the status). */
       requested: boolean;
-    };
+    }
+  /**
+   * Something staff pages show changed: settings, the enroll code (the old one is dead), archived or
+   * restored, roster invitations. `studentIds`: students whose own pages show the course (archive, restore).
+   */
+  | { type: "course.updated"; courseId: string; change: CourseChange; studentIds?: string[] }
+  /**
+   * A staff member was added, invited, changed role, removed, or an invitation was claimed. `from`/`to`
+   * null mean "not staff"; `userId` is null while the row is an invitation.
+   */
+  | { type: "staff.changed"; courseId: string; memberId: string; userId: string | null; from: StaffRole | null; to: StaffRole | null }
+  /**
+   * Someone lost access to a course (removed from its staff; enrollment no longer approved). Transports
+   * must stop telling them about it at once: `sessionIds` are the course's sessions, whose rooms they leave.
+   */
+  | { type: "access.revoked"; courseId: string; userId: string; as: "staff" | "student"; sessionIds: string[] }
+  /** A class list was applied: these students are now enrolled (approved); `invited` e-mails wait for an account. */
+  | { type: "roster.imported"; courseId: string; courseName: string; enrolledStudentIds: string[]; invited: number };
+
+export const COURSE_CHANGES = ["settings", "enrollCode", "archived", "restored", "invitations"] as const;
+export type CourseChange = (typeof COURSE_CHANGES)[number];
 
 export type DomainEventType = DomainEvent["type"];
 export type EventOf<T extends DomainEventType> = Extract<DomainEvent, { type: T }>;

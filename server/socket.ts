@@ -7,10 +7,12 @@ import { deviceIdFromCookies } from "@/lib/api/cookies";
 import { checkIn, checkinSchema } from "@/lib/attendance/checkin";
 import { sessionView } from "@/lib/attendance/view";
 import { authenticate } from "@/lib/auth/current-user";
-import { requireStaff } from "@/lib/courses/access";
+import { authorize, courseAccess } from "@/lib/courses/access";
+import { can, type CourseAction } from "@/lib/courses/permissions";
 import { AppError, asAppError } from "@/lib/errors";
 import { rooms, type Ack } from "@/lib/realtime/events";
 import { setIo, type RollcallServer } from "@/lib/realtime/io";
+import { presenceStore } from "@/lib/realtime/presence";
 
 const idSchema = z.string().min(1).max(64);
 
@@ -64,14 +66,32 @@ export function attachSocketServer(http: HttpServer | HttpsServer, appUrl: strin
 
   io.on("connection", (socket) => {
     const user = socket.data.user;
+
+    /**
+     * Joining after a permission check races with losing that permission: the
+     * revocation (lib/realtime/access.ts) may run between the check and the
+     * join. Checking once more after joining closes the gap.
+     */
+    const stillAllowed = async (userId: string, courseId: string, action: CourseAction, joined: string[]) => {
+      const access = await courseAccess(userId, courseId);
+      if (can(access?.role, action)) return;
+      for (const room of joined) socket.leave(room);
+      throw new AppError("forbidden");
+    };
     socket.join(rooms.user(user.id));
 
     socket.on("session:watch", (payload, ack) =>
       replyToAck(ack, async () => {
         const sessionId = idSchema.parse(payload?.sessionId);
         const view = await sessionView(user, sessionId);
-        socket.join(view.role === "student" ? rooms.students(sessionId) : rooms.staff(sessionId));
-        return view;
+        const student = view.role === "student";
+        const joined = student
+          ? [rooms.students(sessionId), ...(payload?.presence === true && view.session.status === "active" ? [rooms.presence(sessionId)] : [])]
+          : [rooms.staff(sessionId)];
+        socket.join(joined);
+        // Access revoked between the check and the join would have missed this socket: look again now that it is in.
+        await stillAllowed(user.id, view.session.courseId, student ? "attendance.checkin" : "session.run", joined);
+        return student ? view : { ...view, connected: await presenceStore().count(sessionId) };
       }),
     );
 
@@ -80,6 +100,7 @@ export function attachSocketServer(http: HttpServer | HttpsServer, appUrl: strin
         const sessionId = idSchema.parse(payload?.sessionId);
         socket.leave(rooms.staff(sessionId));
         socket.leave(rooms.students(sessionId));
+        socket.leave(rooms.presence(sessionId));
         return {};
       }),
     );
@@ -101,8 +122,9 @@ export function attachSocketServer(http: HttpServer | HttpsServer, appUrl: strin
     socket.on("course:watch", (payload, ack) =>
       replyToAck(ack, async () => {
         const courseId = idSchema.parse(payload?.courseId);
-        await requireStaff(user.id, courseId);
+        await authorize(user.id, courseId, "course.view");
         socket.join(rooms.course(courseId));
+        await stillAllowed(user.id, courseId, "course.view", [rooms.course(courseId)]);
         return { courseId };
       }),
     );

@@ -1,7 +1,9 @@
 import { countsCache, enableCountsCache } from "@/lib/attendance/counts";
 import { subscribe } from "@/lib/events";
+import { accessRevocation } from "@/lib/realtime/access";
 import { broadcaster } from "@/lib/realtime/broadcast";
 import type { RollcallServer } from "@/lib/realtime/io";
+import { presenceTracker } from "@/lib/realtime/presence";
 import { codeRotation } from "@/lib/realtime/rotation";
 
 /**
@@ -12,13 +14,22 @@ import { codeRotation } from "@/lib/realtime/rotation";
 export function wireSubscribers(io: RollcallServer) {
   const disableCounts = enableCountsCache();
   const rotation = codeRotation(io);
-  const unsubscribe = [subscribe(countsCache), subscribe(broadcaster(io)), subscribe(rotation.onEvent)];
+  const presence = presenceTracker(io);
+  // Access revocation before the broadcaster: someone who just lost access hears nothing broadcast after that commit.
+  const unsubscribe = [
+    subscribe(countsCache),
+    subscribe(accessRevocation(io)),
+    subscribe(broadcaster(io)),
+    subscribe(rotation.onEvent),
+    subscribe(presence.onEvent),
+  ];
   return {
     /** Resumes code rotation for the sessions still active in the database. */
     resume: rotation.resume,
     stop() {
       for (const off of unsubscribe) off();
       rotation.stopAll();
+      presence.stop();
       disableCounts();
     },
   };

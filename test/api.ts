@@ -42,13 +42,16 @@ export class ApiClient {
   get = (path: string) => this.request("GET", path);
   post = (path: string, body?: unknown) => this.request("POST", path, body ?? {});
   patch = (path: string, body?: unknown) => this.request("PATCH", path, body ?? {});
+  del = (path: string) => this.request("DELETE", path);
+  /** A raw text body with its own content type (a CSV upload). */
+  text = (path: string, body: string, contentType = "text/csv") => this.request("POST", path, undefined, { headers: { "content-type": contentType }, raw: body });
 }
 
 let counter = 0;
 
-export async function registerAndLogin(base: string, kind: "teacher" | "student", name?: string) {
+export async function registerAndLogin(base: string, kind: "teacher" | "student", name?: string, emailAddress?: string) {
   const n = ++counter;
-  const email = `${kind}${n}-${Math.random().toString(36).slice(2, 8)}@example.test`;
+  const email = emailAddress ?? `${kind}${n}-${Math.random().toString(36).slice(2, 8)}@example.test`;
   const client = new ApiClient(base);
   const password = "correct horse battery";
   const reg = await client.post("/api/register", { name: name ?? `${kind} ${n}`, email, password, kind });

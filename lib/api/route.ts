@@ -70,3 +70,46 @@ export function parseInput<S extends z.ZodType>(schema: S, data: unknown): z.inf
   }
   return result.data;
 }
+
+/**
+ * Reads a body of up to `maxBytes` without buffering more than that, and
+ * decodes it as UTF-8 (a leading BOM kept for the caller to strip), or as
+ * Windows-1252 when it is not valid UTF-8 (Excel's plain "CSV" on Windows).
+ * Larger bodies throw `tooLarge()`.
+ */
+export async function readText(req: Request, maxBytes: number, tooLarge: () => Error): Promise<string> {
+  if (Number(req.headers.get("content-length") ?? 0) > maxBytes) throw tooLarge();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  let over = false;
+  try {
+    if (req.body) {
+      const reader = req.body.getReader();
+      for (;;) {
+        const { done, value } = await reader.read();
+        if (done) break;
+        size += value.byteLength;
+        if (size > maxBytes) {
+          over = true;
+          await reader.cancel().catch(() => {});
+          break;
+        }
+        chunks.push(value);
+      }
+    }
+  } catch {
+    throw new AppError("invalid_input", "The request body could not be read.");
+  }
+  if (over) throw tooLarge();
+  const bytes = new Uint8Array(size);
+  let at = 0;
+  for (const c of chunks) {
+    bytes.set(c, at);
+    at += c.byteLength;
+  }
+  try {
+    return new TextDecoder("utf-8", { fatal: true, ignoreBOM: true }).decode(bytes);
+  } catch {
+    return new TextDecoder("windows-1252").decode(bytes);
+  }
+}

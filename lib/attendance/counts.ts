@@ -69,6 +69,7 @@ export function countsCache(event: DomainEvent): void {
       c.bySession.set(event.session.id, { ...event.counts });
       return;
     case "enrollment.changed":
+    case "roster.imported":
       // Totals count approved students: every session of the course may change.
       c.bySession.clear();
       return;

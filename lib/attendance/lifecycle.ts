@@ -2,6 +2,7 @@ import { sql } from "drizzle-orm";
 import { audit, auditEach } from "../audit";
 import { now } from "../clock";
 import { getDb, isUniqueViolation, type Queryable } from "../db/client";
+import type { Transaction } from "../db/database";
 import type { Session } from "../db/schema";
 import { getEnv } from "../env";
 import { AppError } from "../errors";
@@ -10,16 +11,16 @@ import { newId, newSecret } from "../ids";
 import type { CodeDto, Counts, SessionDto } from "../model/attendance";
 import type { StartSessionInput } from "../model/settings";
 import type { PublicUser } from "../model/vocabulary";
-import { requireStaff } from "../courses/access";
+import { authorize, lockCourse } from "../courses/access";
 import { snapshot, type CodeSource } from "./codes";
 import { computeCounts } from "./counts";
 import { insertAutoAbsent, unmarkedStudents } from "./records";
-import { approvedStudentIds, loadSession, sessionDto } from "./sessions";
+import { approvedStudentIds, loadSession, sessionDto, type SessionWithCourse } from "./sessions";
 
 /** Opens a session with the course's defaults (or the given overrides). One active session per course. */
 export async function startSession(actor: PublicUser, courseId: string, input: StartSessionInput): Promise<SessionDto> {
   const db = getDb();
-  const { course } = await requireStaff(actor.id, courseId);
+  const { course } = await authorize(actor.id, courseId, "session.run");
   const t = now();
   const session: Session = {
     id: newId(),
@@ -43,6 +44,8 @@ export async function startSession(actor: PublicUser, courseId: string, input: S
     (await q.get<{ id: string }>(sql`SELECT id FROM sessions WHERE course_id = ${courseId} AND status = 'active'`))?.id;
   try {
     await db.transaction(async (tx) => {
+      // An archived course starts nothing, even when the archive committed a moment ago.
+      await lockCourse(tx, courseId, { requireOpen: true });
       const existing = await activeId(tx);
       if (existing) throw new AppError("session_already_active", undefined, { sessionId: existing });
       await tx.run(sql`
@@ -63,31 +66,41 @@ export async function startSession(actor: PublicUser, courseId: string, input: S
 
 /** Ends the session: every approved student still unmarked becomes absent, each audited, in one transaction. */
 export async function endSession(actor: PublicUser, sessionId: string): Promise<{ session: SessionDto; counts: Counts }> {
-  const { session, course } = await loadSession(sessionId);
-  await requireStaff(actor.id, session.courseId);
-  if (session.status === "ended") throw new AppError("session_ended");
-  const t = now();
+  const loaded = await loadSession(sessionId);
+  await authorize(actor.id, loaded.session.courseId, "session.run");
+  if (loaded.session.status === "ended") throw new AppError("session_ended");
+  return getDb().transaction((tx) => endActiveSession(tx, actor, loaded, now()));
+}
+
+/**
+ * The one way a session ends, inside the caller's transaction: by staff, or
+ * when its course is archived. `session_ended` when it ended already.
+ */
+export async function endActiveSession(
+  tx: Transaction,
+  actor: PublicUser,
+  { session, course }: SessionWithCourse,
+  t: number,
+): Promise<{ session: SessionDto; counts: Counts }> {
+  const sessionId = session.id;
   const ended = sessionDto({ ...session, status: "ended", endedAt: t, endedBy: actor.id }, course);
-  const counts = await getDb().transaction(async (tx) => {
-    const changed = await tx.run(sql`
-      UPDATE sessions SET status = 'ended', ended_at = ${t}, ended_by = ${actor.id}
-      WHERE id = ${sessionId} AND status = 'active'`);
-    if (changed === 0) throw new AppError("session_ended");
-    const scope = { at: t, actorId: actor.id, sessionId, courseId: session.courseId };
-    await auditEach(tx, { ...scope, entity: "record", action: "auto_absent", from: null, to: "absent" }, unmarkedStudents(sessionId, session.courseId));
-    await insertAutoAbsent(tx, sessionId, session.courseId, actor.id, t);
-    await audit(tx, { ...scope, entity: "session", action: "end", subjectId: sessionId, from: "active", to: "ended" });
-    const final = await computeCounts(sessionId, session.courseId, tx);
-    publish(tx, { type: "session.ended", session: ended, counts: final, studentIds: await approvedStudentIds(session.courseId, tx) });
-    return final;
-  });
+  const changed = await tx.run(sql`
+    UPDATE sessions SET status = 'ended', ended_at = ${t}, ended_by = ${actor.id}
+    WHERE id = ${sessionId} AND status = 'active'`);
+  if (changed === 0) throw new AppError("session_ended");
+  const scope = { at: t, actorId: actor.id, sessionId, courseId: session.courseId };
+  await auditEach(tx, { ...scope, entity: "record", action: "auto_absent", from: null, to: "absent" }, unmarkedStudents(sessionId, session.courseId));
+  await insertAutoAbsent(tx, sessionId, session.courseId, actor.id, t);
+  await audit(tx, { ...scope, entity: "session", action: "end", subjectId: sessionId, from: "active", to: "ended" });
+  const counts = await computeCounts(sessionId, session.courseId, tx);
+  publish(tx, { type: "session.ended", session: ended, counts, studentIds: await approvedStudentIds(session.courseId, tx) });
   return { session: ended, counts };
 }
 
 /** The code a console shows now; staff only, active sessions only. */
 export async function currentCode(actor: PublicUser, sessionId: string): Promise<CodeDto> {
   const { session } = await loadSession(sessionId);
-  await requireStaff(actor.id, session.courseId);
+  await authorize(actor.id, session.courseId, "session.run");
   if (session.status === "ended") throw new AppError("session_ended");
   return codeNow(session);
 }
@@ -102,7 +115,7 @@ export function codeNow(source: CodeSource): CodeDto {
 /** Bumps the epoch and re-anchors the windows: every earlier token and code dies at once. */
 export async function regenerateCode(actor: PublicUser, sessionId: string): Promise<CodeDto> {
   const { session } = await loadSession(sessionId);
-  await requireStaff(actor.id, session.courseId);
+  await authorize(actor.id, session.courseId, "session.run");
   if (session.status === "ended") throw new AppError("session_ended");
   const t = now();
   const next = await getDb().transaction(async (tx) => {

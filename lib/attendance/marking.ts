@@ -7,7 +7,7 @@ import { AppError } from "../errors";
 import { publish } from "../events";
 import type { Counts, RecordDto } from "../model/attendance";
 import { ATTENDANCE_STATUSES, type AttendanceStatus, type PublicUser } from "../model/vocabulary";
-import { requireStaff } from "../courses/access";
+import { authorize } from "../courses/access";
 import { computeCounts } from "./counts";
 import { findRecordRow, recordDto, upsertMark } from "./records";
 import { loadSession } from "./sessions";
@@ -28,7 +28,7 @@ export async function markAttendance(
   input: z.infer<typeof markSchema>,
 ): Promise<{ record: RecordDto; counts: Counts }> {
   const { session } = await loadSession(sessionId);
-  await requireStaff(actor.id, session.courseId);
+  await authorize(actor.id, session.courseId, "attendance.mark");
   return getDb().transaction(async (tx) => {
     const known = await tx.get(sql`
       SELECT 1 AS known FROM users u WHERE u.id = ${studentId} AND (

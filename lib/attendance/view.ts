@@ -4,6 +4,7 @@ import { AppError, isAppError } from "../errors";
 import type { FlaggedDto, SessionView, StaffSessionView } from "../model/attendance";
 import { isStaff, type CourseRole, type PublicUser } from "../model/vocabulary";
 import { courseAccess } from "../courses/access";
+import { can } from "../courses/permissions";
 import { getCounts } from "./counts";
 import { codeNow } from "./lifecycle";
 import { findRecord, roster } from "./records";
@@ -35,7 +36,7 @@ export async function sessionView(user: PublicUser, sessionId: string): Promise<
 async function viewFor(user: PublicUser, { session, course, role }: SessionWithCourse & { role: CourseRole | null }): Promise<SessionView> {
   if (!role) throw new AppError("forbidden");
   const dto = sessionDto(session, course);
-  if (isStaff(role)) {
+  if (isStaff(role) && can(role, "session.run")) {
     const [counts, rows, flagged] = await Promise.all([getCounts(session.id, course.id), roster(session.id, course.id), flaggedAttempts(session.id)]);
     return { role, session: dto, counts, roster: rows, code: session.status === "active" ? codeNow(session) : null, flagged };
   }
@@ -57,23 +58,22 @@ export async function loadConsolePage(user: PublicUser, sessionId: string): Prom
     if (isAppError(e) && e.code === "not_found") return { ok: false, notFound: true };
     throw e;
   }
-  if (!isStaff(access.role)) return { ok: false, role: access.role === "student" ? "student" : null };
+  if (!can(access.role, "session.run")) return { ok: false, role: access.role === "student" ? "student" : null };
   return { ok: true, view: (await viewFor(user, access)) as StaffSessionView };
 }
 
 export async function sessionPermissions(user: PublicUser, sessionId: string) {
   const { session, role } = await sessionAccess(user, sessionId);
-  const staff = isStaff(role);
   const active = session.status === "active";
   return {
     role,
     permissions: {
-      canViewRoster: staff,
-      canMark: staff,
-      canEnd: staff && active,
-      canRegenerateCode: staff && active,
-      canCheckIn: role === "student" && active,
-      canExport: staff,
+      canViewRoster: can(role, "course.view"),
+      canMark: can(role, "attendance.mark"),
+      canEnd: can(role, "session.run") && active,
+      canRegenerateCode: can(role, "session.run") && active,
+      canCheckIn: can(role, "attendance.checkin") && active,
+      canExport: can(role, "export"),
     },
   };
 }

@@ -7,11 +7,13 @@ import { getEnv } from "../env";
 import { AppError } from "../errors";
 import { USER_KINDS, type PublicUser } from "../model/vocabulary";
 import { newId } from "../ids";
+import { claimInvitations } from "../courses/invitations";
+import { hasStaffInvitation } from "../courses/staff";
 import { reserveLoginAttempt } from "./login-limits";
 import { dummyPasswordHash, hashPassword, verifyPassword } from "./password";
+import { emailKey, emailSchema } from "../model/email";
 
-
-export const emailSchema = z.string().trim().max(254).pipe(z.email({ message: "Enter a valid e-mail address." }));
+export { emailKey, emailSchema };
 
 export const registerSchema = z.object({
   name: z.string().trim().min(1, "Enter your name.").max(100),
@@ -29,21 +31,29 @@ export function toPublicUser(u: Pick<User, "id" | "name" | "email" | "kind">): P
   return { id: u.id, name: u.name, email: u.email, kind: u.kind };
 }
 
-export const emailKey = (email: string) => email.trim().toLowerCase();
-
+/**
+ * A new password account. In the same transaction it claims what waits for
+ * its e-mail (lib/courses/invitations.ts): a staff invitation makes it a
+ * teacher account, even where teacher sign-up is off (SPEC §9: an invited TA
+ * "registers as a teacher"), and roster invitations enroll it.
+ */
 export async function registerUser(input: z.infer<typeof registerSchema>): Promise<PublicUser> {
-  if (input.kind === "teacher" && !getEnv().ALLOW_TEACHER_SIGNUP) {
-    throw new AppError("forbidden", "Teacher sign-up is turned off on this server. Ask an administrator.");
-  }
   const db = getDb();
   const key = emailKey(input.email);
   if (await db.get(sql`SELECT id FROM users WHERE email_key = ${key}`)) throw new AppError("email_taken");
+  const invitedAsStaff = await hasStaffInvitation(db, key);
+  if (input.kind === "teacher" && !getEnv().ALLOW_TEACHER_SIGNUP && !invitedAsStaff) {
+    throw new AppError("forbidden", "Teacher sign-up is turned off on this server. Ask an administrator.");
+  }
   const passwordHash = await hashPassword(input.password);
-  const user = { id: newId(), name: input.name, email: input.email.trim(), kind: input.kind };
+  const user: PublicUser = { id: newId(), name: input.name, email: input.email.trim(), kind: invitedAsStaff ? "teacher" : input.kind };
   try {
-    await db.run(sql`
-      INSERT INTO users (id, name, email, email_key, password_hash, kind, created_at)
-      VALUES (${user.id}, ${user.name}, ${user.email}, ${key}, ${passwordHash}, ${user.kind}, ${now()})`);
+    await db.transaction(async (tx) => {
+      await tx.run(sql`
+        INSERT INTO users (id, name, email, email_key, password_hash, kind, created_at)
+        VALUES (${user.id}, ${user.name}, ${user.email}, ${key}, ${passwordHash}, ${user.kind}, ${now()})`);
+      await claimInvitations(tx, user);
+    });
   } catch (e) {
     // Two sign-ups racing for one address: the unique index decides.
     if (isUniqueViolation(e)) throw new AppError("email_taken");

@@ -3,7 +3,8 @@ import { getDb, type Queryable } from "../db/client";
 import { columnsOf, decodeBooleans } from "../db/rows";
 import { courses, type Course } from "../db/schema";
 import { AppError } from "../errors";
-import { isStaff, type CourseRole, type EnrollmentStatus, type StaffRole } from "../model/vocabulary";
+import type { CourseRole, EnrollmentStatus, StaffRole } from "../model/vocabulary";
+import { requireCan, type CourseAction } from "./permissions";
 
 export type CourseAccess = {
   course: Course;
@@ -34,12 +35,16 @@ export async function courseAccess(userId: string, courseId: string, db: Queryab
   return { course: decodeCourse(course), role, enrollmentStatus };
 }
 
-/** Course must exist (404) and the caller must be staff (403). */
-export async function requireStaff(userId: string, courseId: string, db?: Queryable): Promise<CourseAccess & { role: StaffRole }> {
+/**
+ * The course must exist (404) and the caller's role must allow `action`
+ * (403, lib/courses/permissions.ts). Every course-scoped write and read goes
+ * through here, REST and socket alike.
+ */
+export async function authorize(userId: string, courseId: string, action: CourseAction, db?: Queryable): Promise<CourseAccess & { role: CourseRole }> {
   const access = await courseAccess(userId, courseId, db);
   if (!access) throw new AppError("not_found", "Course not found.");
-  if (!isStaff(access.role)) throw new AppError("forbidden");
-  return access as CourseAccess & { role: StaffRole };
+  requireCan(access.role, action);
+  return access as CourseAccess & { role: CourseRole };
 }
 
 /** Staff or an approved student; anyone else gets 403 without learning more. */
@@ -48,4 +53,24 @@ export async function requireMember(userId: string, courseId: string, db?: Query
   if (!access) throw new AppError("not_found", "Course not found.");
   if (!access.role) throw new AppError("forbidden");
   return access as CourseAccess & { role: CourseRole };
+}
+
+/**
+ * Inside a transaction: writes the course row to itself, which makes every
+ * change that calls this serialize on the course (PostgreSQL holds the row
+ * lock until commit and re-checks the condition; SQLite has one writer).
+ * Archive, staff changes and new sessions or enrollments then cannot
+ * interleave: the last owner cannot be removed twice, and nothing new starts
+ * in a course archived a moment ago. `requireOpen` refuses archived courses.
+ */
+export async function lockCourse(tx: Queryable, courseId: string, opts: { requireOpen?: boolean } = {}): Promise<void> {
+  const row = await tx.get<{ archivedAt: number | null }>(sql`
+    UPDATE courses SET archived_at = archived_at WHERE id = ${courseId} RETURNING archived_at AS "archivedAt"`);
+  if (!row) throw new AppError("not_found", "Course not found.");
+  if (opts.requireOpen && row.archivedAt !== null) throw new AppError("course_archived");
+}
+
+/** Every session of the course, for revoking someone's access to all of them at once. */
+export async function courseSessionIds(db: Queryable, courseId: string): Promise<string[]> {
+  return (await db.all<{ id: string }>(sql`SELECT id FROM sessions WHERE course_id = ${courseId}`)).map((r) => r.id);
 }

@@ -36,7 +36,7 @@ export type CourseDto = ReturnType<typeof courseDto>;
 
 /** Staff see the enroll code and session defaults; students the course's name. */
 export function courseDto(c: Course, role: CourseRole | null) {
-  const base = { id: c.id, name: c.name, code: c.code, term: c.term };
+  const base = { id: c.id, name: c.name, code: c.code, term: c.term, archivedAt: c.archivedAt === null ? null : new Date(c.archivedAt).toISOString() };
   if (!isStaff(role)) return base;
   return {
     ...base,
@@ -51,7 +51,6 @@ export function courseDto(c: Course, role: CourseRole | null) {
     lateCredit: c.lateCredit,
     warnBelowPercent: c.warnBelowPercent,
     createdAt: new Date(c.createdAt).toISOString(),
-    archivedAt: c.archivedAt === null ? null : new Date(c.archivedAt).toISOString(),
   };
 }
 
@@ -91,15 +90,20 @@ export async function createCourse(owner: PublicUser, input: z.infer<typeof crea
 
 export type CourseListItem = CourseDto & { role: CourseRole | null; enrollmentStatus?: EnrollmentStatus; activeSessionId: string | null };
 
-/** Every course the user teaches or is enrolled in (any status, so pending requests show). */
-export async function listCourses(user: PublicUser): Promise<CourseListItem[]> {
+/**
+ * Every course the user teaches or is enrolled in (any status, so pending
+ * requests show). Archived courses leave the list; `{ archived: true }` lists
+ * those alone (SPEC §9).
+ */
+export async function listCourses(user: PublicUser, opts: { archived?: boolean } = {}): Promise<CourseListItem[]> {
+  const archived = opts.archived ? sql`c.archived_at IS NOT NULL` : sql`c.archived_at IS NULL`;
   const rows = await getDb().all<Course & { staffRole: StaffRole | null; enrollmentStatus: EnrollmentStatus | null; activeSessionId: string | null }>(sql`
     SELECT ${columnsOf(courses, "c")}, st.role AS "staffRole", e.status AS "enrollmentStatus", a.id AS "activeSessionId"
     FROM courses c
     LEFT JOIN course_staff st ON st.course_id = c.id AND st.user_id = ${user.id}
     LEFT JOIN enrollments e ON e.course_id = c.id AND e.student_id = ${user.id}
     LEFT JOIN sessions a ON a.course_id = c.id AND a.status = 'active'
-    WHERE st.user_id IS NOT NULL OR e.student_id IS NOT NULL`);
+    WHERE (st.user_id IS NOT NULL OR e.student_id IS NOT NULL) AND ${archived}`);
   return rows
     .map(({ staffRole, enrollmentStatus, activeSessionId, ...row }) => {
       const course = decodeCourse(row);

@@ -6,7 +6,7 @@ import { getDb } from "../db/client";
 import { AppError } from "../errors";
 import { publish } from "../events";
 import { ENROLLMENT_STATUSES, isStaff, type EnrollmentStatus, type PublicUser } from "../model/vocabulary";
-import { courseAccess, requireStaff } from "./access";
+import { authorize, courseAccess, courseSessionIds, lockCourse } from "./access";
 
 export const enrollSchema = z.object({
   code: z
@@ -16,7 +16,17 @@ export const enrollSchema = z.object({
     .pipe(z.string().regex(/^[A-Z0-9]{8}$/, "Enroll codes are 8 letters and digits.")),
 });
 
-export const enrollmentStatusSchema = z.object({ status: z.enum(ENROLLMENT_STATUSES) });
+/** A school's id for a student: free text as the registrar writes it, trimmed; empty clears it. */
+export const studentNumberSchema = z
+  .string()
+  .trim()
+  .max(40, "Student numbers are at most 40 characters.")
+  .transform((v) => v || null)
+  .nullable();
+
+export const enrollmentStatusSchema = z
+  .object({ status: z.enum(ENROLLMENT_STATUSES).optional(), studentNumber: studentNumberSchema.optional() })
+  .refine((v) => v.status !== undefined || v.studentNumber !== undefined, "Send a status, a student number, or both.");
 
 export type EnrollResult = {
   enrollment: { courseId: string; status: EnrollmentStatus };
@@ -47,6 +57,8 @@ export async function enroll(user: PublicUser, code: string): Promise<EnrollResu
     if (existing === "approved" || existing === "pending" || existing === "rejected") {
       return { enrollment: { courseId: course.id, status: existing }, created: false, course: info };
     }
+    // An archived course takes no one new (SPEC §9), even when it was archived a moment ago.
+    await lockCourse(tx, course.id, { requireOpen: true });
     const t = now();
     const status: EnrollmentStatus = course.autoApprove ? "approved" : "pending";
     await tx.run(sql`
@@ -68,28 +80,70 @@ export async function enroll(user: PublicUser, code: string): Promise<EnrollResu
   });
 }
 
-/** Staff approve, reject or drop (or restore) a student's enrollment. */
-export async function setEnrollmentStatus(actor: PublicUser, courseId: string, studentId: string, status: EnrollmentStatus) {
+/**
+ * Staff approve, reject or drop (or restore) a student's enrollment, and/or
+ * set their student number. Approving in an archived course is
+ * `course_archived`; a member of the course's staff cannot be approved as a
+ * student of it.
+ */
+export async function setEnrollmentStatus(
+  actor: PublicUser,
+  courseId: string,
+  studentId: string,
+  input: { status?: EnrollmentStatus; studentNumber?: string | null },
+) {
   return getDb().transaction(async (tx) => {
-    const { course } = await requireStaff(actor.id, courseId, tx);
-    const current = await tx.get<{ status: EnrollmentStatus }>(sql`
-      SELECT status FROM enrollments WHERE course_id = ${courseId} AND student_id = ${studentId}`);
+    const { course } = await authorize(actor.id, courseId, "roster.manage", tx);
+    const current = await tx.get<{ status: EnrollmentStatus; studentNumber: string | null; staff: number }>(sql`
+      SELECT e.status, e.student_number AS "studentNumber",
+             (SELECT count(*) FROM course_staff st WHERE st.course_id = e.course_id AND st.user_id = e.student_id) AS staff
+      FROM enrollments e WHERE e.course_id = ${courseId} AND e.student_id = ${studentId}`);
     if (!current) throw new AppError("not_found", "That student has no enrollment in this course.");
+    const status = input.status ?? current.status;
+    const studentNumber = input.studentNumber === undefined ? current.studentNumber : input.studentNumber;
     const t = now();
-    await tx.run(sql`UPDATE enrollments SET status = ${status}, updated_at = ${t} WHERE course_id = ${courseId} AND student_id = ${studentId}`);
-    await audit(tx, { at: t, actorId: actor.id, entity: "enrollment", action: "status", courseId, subjectId: studentId, from: current.status, to: status });
-    publish(tx, { type: "enrollment.changed", courseId, courseName: course.name, studentId, from: current.status, to: status, requested: false });
-    return { courseId, studentId, status, updatedAt: new Date(t).toISOString() };
+    if (status !== current.status) {
+      if (status === "approved") {
+        await lockCourse(tx, courseId, { requireOpen: true });
+        if (Number(current.staff) > 0) throw new AppError("invalid_input", "This person is on the course's staff; remove them from the staff before enrolling them as a student.");
+      }
+      await audit(tx, { at: t, actorId: actor.id, entity: "enrollment", action: "status", courseId, subjectId: studentId, from: current.status, to: status });
+    }
+    if (studentNumber !== current.studentNumber) {
+      await audit(tx, { at: t, actorId: actor.id, entity: "enrollment", action: "student_number", courseId, subjectId: studentId, from: current.studentNumber, to: studentNumber });
+    }
+    await tx.run(sql`
+      UPDATE enrollments SET status = ${status}, student_number = ${studentNumber}, updated_at = ${t}
+      WHERE course_id = ${courseId} AND student_id = ${studentId}`);
+    if (status !== current.status) {
+      publish(tx, { type: "enrollment.changed", courseId, courseName: course.name, studentId, from: current.status, to: status, requested: false });
+      if (current.status === "approved") {
+        publish(tx, { type: "access.revoked", courseId, userId: studentId, as: "student", sessionIds: await courseSessionIds(tx, courseId) });
+      }
+    }
+    return { courseId, studentId, status, studentNumber, updatedAt: new Date(t).toISOString() };
   });
 }
 
 export type CourseStudent = { id: string; name: string; email: string; status: EnrollmentStatus };
 
-/** Everyone who ever enrolled, with their status (SPEC §4 `students`). */
+/** Everyone who ever enrolled, with their status (SPEC §4 `students`, exactly those fields). */
 export async function courseStudents(courseId: string): Promise<CourseStudent[]> {
   return getDb().all<CourseStudent>(sql`
     SELECT u.id, u.name, u.email, e.status FROM enrollments e JOIN users u ON u.id = e.student_id
     WHERE e.course_id = ${courseId} ORDER BY u.name`);
+}
+
+export type RosterEntry = CourseStudent & { studentNumber: string | null; updatedAt: string };
+
+/** The Students tab's list: everyone who ever enrolled, with student numbers (SPEC §9), by name. */
+export async function courseRoster(actor: PublicUser, courseId: string): Promise<RosterEntry[]> {
+  await authorize(actor.id, courseId, "roster.manage");
+  const rows = await getDb().all<Omit<RosterEntry, "updatedAt"> & { updatedAt: number }>(sql`
+    SELECT u.id, u.name, u.email, e.status, e.student_number AS "studentNumber", e.updated_at AS "updatedAt"
+    FROM enrollments e JOIN users u ON u.id = e.student_id
+    WHERE e.course_id = ${courseId} ORDER BY lower(u.name), u.id`);
+  return rows.map((r) => ({ ...r, updatedAt: new Date(Number(r.updatedAt)).toISOString() }));
 }
 
 export type EnrollmentCounts = { approved: number; pending: number };

@@ -12,6 +12,10 @@ export const isStaff = (role: CourseRole | null | undefined): role is StaffRole 
 
 export const STAFF_ROLE_LABEL: Record<StaffRole, string> = { owner: "Teacher", ta: "Teaching assistant" };
 
+/** A staff row is a member, or an invitation waiting for that e-mail to register (SPEC §9). */
+export const STAFF_STATUSES = ["active", "invited"] as const;
+export type StaffStatus = (typeof STAFF_STATUSES)[number];
+
 export const ENROLLMENT_STATUSES = ["pending", "approved", "rejected", "dropped"] as const;
 export type EnrollmentStatus = (typeof ENROLLMENT_STATUSES)[number];
 
@@ -43,8 +47,8 @@ export type AuditEntity = (typeof AUDIT_ENTITIES)[number];
 export const AUDIT_ACTIONS = {
   record: ["checkin", "checkin_flagged", "mark", "auto_absent"],
   session: ["start", "end", "regenerate_code"],
-  enrollment: ["enroll", "status"],
-  course: ["create"],
+  enrollment: ["enroll", "status", "import", "invite", "withdraw_invitation", "claim_invitation", "student_number"],
+  course: ["create", "settings", "enroll_code", "archive", "restore", "staff_add", "staff_invite", "staff_role", "staff_remove", "staff_claim"],
 } as const satisfies Record<AuditEntity, readonly string[]>;
 export type AuditAction = { [E in AuditEntity]: (typeof AUDIT_ACTIONS)[E][number] }[AuditEntity];
 

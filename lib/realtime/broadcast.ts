@@ -64,6 +64,27 @@ export function broadcaster(io: RollcallServer) {
       }
       case "session.codeChanged":
         return; // code rotation pushes the new code
+      case "course.updated":
+        // Archive and restore also reach the course's students, whose dashboards list it.
+        emit([rooms.course(event.courseId), ...(event.studentIds ?? []).map(rooms.user)], "course:updated", { courseId: event.courseId, change: event.change });
+        return;
+      case "staff.changed": {
+        // The person concerned hears it too: the course appears on (or leaves) their dashboard.
+        const to = [rooms.course(event.courseId), ...(event.userId ? [rooms.user(event.userId)] : [])];
+        emit(to, "course:updated", { courseId: event.courseId, change: "staff" });
+        return;
+      }
+      case "roster.imported":
+        emit(rooms.course(event.courseId), "course:updated", { courseId: event.courseId, change: "roster" });
+        for (const studentId of event.enrolledStudentIds) {
+          emit(rooms.user(studentId), "enrollment:updated", { courseId: event.courseId, courseName: event.courseName, studentId, status: "approved" });
+        }
+        return;
+      case "access.revoked":
+        return; // lib/realtime/access.ts
+      default:
+        // Every fact is handled above: a new one must be decided here too.
+        event satisfies never;
     }
   };
 }

@@ -13,6 +13,12 @@ export type EnrollmentEvent = {
   status: EnrollmentStatus;
 };
 
+/** Something a staff page shows changed; the page loads it again (settings, the enroll code, staff, roster, archive). */
+export type CourseUpdate = {
+  courseId: string;
+  change: "settings" | "enrollCode" | "archived" | "restored" | "invitations" | "staff" | "roster";
+};
+
 export interface ServerToClientEvents {
   "session:code": (p: CodeDto & { sessionId: string }) => void;
   "attendance:marked": (p: { sessionId: string; record: RecordDto; counts?: Counts }) => void;
@@ -22,10 +28,14 @@ export interface ServerToClientEvents {
   "session:ended": (p: { sessionId: string; endedAt: string; counts: Counts }) => void;
   "enrollment:requested": (p: EnrollmentEvent) => void;
   "enrollment:updated": (p: EnrollmentEvent) => void;
+  "course:updated": (p: CourseUpdate) => void;
+  /** Distinct students with /join open on the session (SPEC §9), to its staff room, at most once a second. */
+  "session:presence": (p: { sessionId: string; connected: number }) => void;
 }
 
 export interface ClientToServerEvents {
-  "session:watch": (p: { sessionId: string }, ack: Ack<SessionView>) => void;
+  /** `presence`: sent by /join, whose students count as connected phones (SPEC §9 `session:presence`). */
+  "session:watch": (p: { sessionId: string; presence?: boolean }, ack: Ack<SessionView & { connected?: number }>) => void;
   "session:unwatch": (p: { sessionId: string }, ack?: Ack<object>) => void;
   "attendance:checkin": (p: { token?: string; code?: string }, ack: Ack<CheckinResult>) => void;
   "course:watch": (p: { courseId: string }, ack: Ack<{ courseId: string }>) => void;
@@ -43,4 +53,6 @@ export const rooms = {
   staff: (sessionId: string) => `session:${sessionId}:staff`,
   students: (sessionId: string) => `session:${sessionId}:students`,
   course: (courseId: string) => `course:${courseId}:staff`,
+  /** Students' /join pages on a session: counted for `session:presence`. */
+  presence: (sessionId: string) => `session:${sessionId}:join`,
 };

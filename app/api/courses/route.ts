@@ -5,7 +5,9 @@ import { AppError } from "@/lib/errors";
 
 export const GET = route(async (req) => {
   const user = await requireUser(req);
-  return json({ courses: await listCourses(user) });
+  const archived = new URL(req.url).searchParams.get("archived");
+  if (archived !== null && archived !== "true" && archived !== "false") throw new AppError("invalid_input", "archived is true or false.");
+  return json({ courses: await listCourses(user, { archived: archived === "true" }) });
 });
 
 export const POST = route(async (req) => {

@@ -4,6 +4,6 @@ import { enrollmentStatusSchema, setEnrollmentStatus } from "@/lib/courses/enrol
 
 export const PATCH = route<{ courseId: string; studentId: string }>(async (req, { courseId, studentId }) => {
   const user = await requireUser(req);
-  const { status } = await readJson(req, enrollmentStatusSchema);
-  return json({ enrollment: await setEnrollmentStatus(user, courseId, studentId, status) });
+  const input = await readJson(req, enrollmentStatusSchema);
+  return json({ enrollment: await setEnrollmentStatus(user, courseId, studentId, input) });
 });

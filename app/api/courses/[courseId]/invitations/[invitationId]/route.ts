@@ -1,0 +1,9 @@
+import { json, route } from "@/lib/api/route";
+import { requireUser } from "@/lib/auth/current-user";
+import { withdrawInvitation } from "@/lib/courses/invitations";
+
+export const DELETE = route<{ courseId: string; invitationId: string }>(async (req, { courseId, invitationId }) => {
+  const user = await requireUser(req);
+  await withdrawInvitation(user, courseId, invitationId);
+  return json({ ok: true });
+});
