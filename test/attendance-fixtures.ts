@@ -17,6 +17,22 @@ export type Classroom = {
   students: Account[];
 };
 
+export const MIN = 60_000;
+
+/** A counts object as the API sends it: every status, zero unless given. */
+export const counts = (c: Partial<Record<"present" | "late" | "absent" | "excused" | "unmarked" | "total", number>>) => ({
+  present: 0,
+  late: 0,
+  absent: 0,
+  excused: 0,
+  unmarked: 0,
+  total: 0,
+  ...c,
+});
+
+/** Matches an attendance event about this student. */
+export const forStudent = (a: Account) => (p: any) => p?.record?.studentId === a.user.id;
+
 let courseNo = 0;
 
 export async function classroom(
