@@ -5,8 +5,8 @@ import path from "node:path";
 
 /**
  * The production server as Playwright's webServer: a fresh build (unless
- * E2E_SKIP_BUILD=1), a fresh database with the demo data, and one test-only
- * path, /__e2e/clock, that moves the server clock (SPEC: injectable clock).
+ * E2E_SKIP_BUILD=1), a fresh database with the demo data, and a few test-only
+ * paths (e2e/support/server-paths.ts): the server clock, new accounts and their tokens.
  */
 process.env.NEXT_TELEMETRY_DISABLED = "1";
 const port = Number(process.env.E2E_PORT ?? 3210);
@@ -21,22 +21,10 @@ async function main() {
   }
   const { getDb } = await import("@/lib/db/client");
   const { seedDemo } = await import("@/lib/seed/demo");
-  const { advanceClock, clockOffset, setClockOffset } = await import("@/lib/clock");
+  const { e2ePaths } = await import("./support/server-paths");
   const { startServer } = await import("@/server/index");
   await seedDemo(getDb());
-  const server = await startServer({
-    port,
-    quiet: true,
-    intercept(req, res) {
-      if (!req.url?.startsWith("/__e2e/clock")) return false;
-      const url = new URL(req.url, "http://x");
-      const advance = url.searchParams.get("advanceMs");
-      if (url.searchParams.has("reset")) setClockOffset(0);
-      else if (advance) advanceClock(Number(advance));
-      res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ offsetMs: clockOffset() }));
-      return true;
-    },
-  });
+  const server = await startServer({ port, quiet: true, intercept: e2ePaths });
   console.log(`e2e server ready on ${server.url}`);
   const stop = () => server.close().then(() => process.exit(0));
   process.on("SIGTERM", stop);

@@ -5,7 +5,7 @@ import { getDb, isUniqueViolation } from "../db/client";
 import type { User } from "../db/schema";
 import { getEnv } from "../env";
 import { AppError } from "../errors";
-import { USER_KINDS, type PublicUser } from "../model/vocabulary";
+import { USER_KINDS, type PublicUser, type UserKind } from "../model/vocabulary";
 import { newId } from "../ids";
 import { claimInvitations } from "../courses/invitations";
 import { hasStaffInvitation } from "../courses/staff";
@@ -40,18 +40,27 @@ export function toPublicUser(u: Pick<User, "id" | "name" | "email" | "kind">): P
 export async function registerUser(input: z.infer<typeof registerSchema>): Promise<PublicUser> {
   const db = getDb();
   const key = emailKey(input.email);
+  // A taken address is refused before the costly hash.
   if (await db.get(sql`SELECT id FROM users WHERE email_key = ${key}`)) throw new AppError("email_taken");
   const invitedAsStaff = await hasStaffInvitation(db, key);
   if (input.kind === "teacher" && !getEnv().ALLOW_TEACHER_SIGNUP && !invitedAsStaff) {
     throw new AppError("forbidden", "Teacher sign-up is turned off on this server. Ask an administrator.");
   }
-  const passwordHash = await hashPassword(input.password);
-  const user: PublicUser = { id: newId(), name: input.name, email: input.email.trim(), kind: invitedAsStaff ? "teacher" : input.kind };
+  return createUser({ ...input, kind: invitedAsStaff ? "teacher" : input.kind }, await hashPassword(input.password));
+}
+
+/**
+ * Adds an account whose password was hashed beforehand (registration hashes
+ * each password; the end-to-end server, like the seed, shares one hash) and,
+ * in the same transaction, claims the invitations waiting for its e-mail.
+ */
+export async function createUser(input: { name: string; email: string; kind: UserKind }, passwordHash: string): Promise<PublicUser> {
+  const user: PublicUser = { id: newId(), name: input.name, email: input.email.trim(), kind: input.kind };
   try {
-    await db.transaction(async (tx) => {
+    await getDb().transaction(async (tx) => {
       await tx.run(sql`
         INSERT INTO users (id, name, email, email_key, password_hash, kind, created_at)
-        VALUES (${user.id}, ${user.name}, ${user.email}, ${key}, ${passwordHash}, ${user.kind}, ${now()})`);
+        VALUES (${user.id}, ${user.name}, ${user.email}, ${emailKey(user.email)}, ${passwordHash}, ${user.kind}, ${now()})`);
       await claimInvitations(tx, user);
     });
   } catch (e) {
@@ -79,4 +88,8 @@ export async function verifyCredentials(email: string, password: string, ip: str
 
 export async function findUser(id: string): Promise<PublicUser | null> {
   return (await getDb().get<PublicUser>(sql`SELECT id, name, email, kind FROM users WHERE id = ${id}`)) ?? null;
+}
+
+export async function findUserByEmail(email: string): Promise<PublicUser | null> {
+  return (await getDb().get<PublicUser>(sql`SELECT id, name, email, kind FROM users WHERE email_key = ${emailKey(email)}`)) ?? null;
 }
