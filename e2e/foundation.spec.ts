@@ -1,24 +1,16 @@
-import AxeBuilder from "@axe-core/playwright";
-import { expect, test, type Browser, type BrowserContext, type Page } from "@playwright/test";
+import type { Page } from "@playwright/test";
+import { expectAccessible } from "./support/a11y";
+import { expect, test } from "./support/fixtures";
+import { SCREENSHOT_DIR as SHOTS } from "./support/screenshots";
 
 // Issue 2 in a real browser against the production server: sign-up, courses,
 // enrollment by link and by code, sign-in with callbackUrl, and accessibility.
+// Sign-up and sign-in go through the real forms here; accounts a test merely
+// needs come from the fixtures.
 
 const PASSWORD = "correct horse battery";
-import { SCREENSHOT_DIR as SHOTS } from "./support/screenshots";
 
 const unique = (prefix: string) => `${prefix}-${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}@example.test`;
-
-async function phoneContext(browser: Browser): Promise<BrowserContext> {
-  return browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, deviceScaleFactor: 2 });
-}
-
-/** No serious or critical axe findings; the message lists what and where. */
-async function expectAccessible(page: Page) {
-  const results = await new AxeBuilder({ page }).analyze();
-  const bad = results.violations.filter((v) => v.impact === "serious" || v.impact === "critical");
-  expect(bad.map((v) => `${v.id}: ${v.help} — ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`)).toEqual([]);
-}
 
 /** The form's own alert (Next's route announcer is an empty role=alert too). */
 function formAlert(page: Page) {
@@ -33,7 +25,7 @@ async function register(page: Page, opts: { name: string; email: string; kind: "
   await page.getByRole("button", { name: "Create account" }).click();
 }
 
-test("a teacher creates a course and a student on a phone enrolls; each sees it on the dashboard", async ({ page, browser }) => {
+test("a teacher creates a course and a student on a phone enrolls; each sees it on the dashboard", async ({ page, phone }) => {
   test.setTimeout(120_000);
   const teacherEmail = unique("teacher");
   const studentEmail = unique("student");
@@ -67,7 +59,6 @@ test("a teacher creates a course and a student on a phone enrolls; each sees it 
   const seminarCode = (await seminar.getByTestId("enroll-code").textContent())!.trim();
 
   // Student, phone: the enroll link sends them to sign in, then to register, then back.
-  const phone = await phoneContext(browser);
   const student = await phone.newPage();
   await student.goto(`/enroll/${enrollCode}`);
   await expect(student).toHaveURL(new RegExp(`/login\\?callbackUrl=%2Fenroll%2F${enrollCode}$`));
@@ -153,12 +144,10 @@ test("a teacher creates a course and a student on a phone enrolls; each sees it 
   await expect(student).toHaveURL(/\/$/);
   await student.goto("/dashboard");
   await expect(student).toHaveURL(/\/login\?callbackUrl=%2Fdashboard$/);
-  await phone.close();
 });
 
-test("/login honours callbackUrl, refuses open redirects and explains failures", async ({ page, request }) => {
-  const email = unique("login");
-  expect((await request.post("/api/register", { data: { name: "Lin Login", email, password: PASSWORD } })).status()).toBe(201);
+test("/login honours callbackUrl, refuses open redirects and explains failures", async ({ page, newStudent }) => {
+  const { email, password } = await newStudent({ name: "Lin Login" });
 
   await page.goto("/login?callbackUrl=%2Fenroll%2F00000000");
   await expectAccessible(page);
@@ -167,7 +156,7 @@ test("/login honours callbackUrl, refuses open redirects and explains failures",
   await page.getByRole("button", { name: "Sign in" }).click();
   await expect(formAlert(page)).toHaveText("That e-mail and password do not match.");
   await expectAccessible(page);
-  await page.getByLabel("Password").fill(PASSWORD);
+  await page.getByLabel("Password").fill(password);
   await page.getByRole("button", { name: "Sign in" }).click();
   await expect(page).toHaveURL(/\/enroll\/00000000$/);
   await expect(page.getByRole("heading", { name: "No course has this enroll code" })).toBeVisible();
@@ -181,9 +170,8 @@ test("/login honours callbackUrl, refuses open redirects and explains failures",
   await expect(page).toHaveURL(/localhost:\d+\/dashboard$/);
 });
 
-test("sign-in after ten failures says how long to wait", async ({ page, request }) => {
-  const email = unique("locked");
-  expect((await request.post("/api/register", { data: { name: "Lou Locked", email, password: PASSWORD } })).status()).toBe(201);
+test("sign-in after ten failures says how long to wait", async ({ page, newStudent }) => {
+  const { email, password } = await newStudent({ name: "Lou Locked" });
   await page.goto("/login");
   await page.getByLabel("E-mail").fill(email);
   for (let i = 0; i < 10; i++) {
@@ -192,15 +180,14 @@ test("sign-in after ten failures says how long to wait", async ({ page, request 
     await expect(formAlert(page)).toHaveText("That e-mail and password do not match.");
     await expect(page.getByRole("button", { name: "Sign in" })).toBeEnabled();
   }
-  await page.getByLabel("Password").fill(PASSWORD);
+  await page.getByLabel("Password").fill(password);
   await page.getByRole("button", { name: "Sign in" }).click();
   await expect(formAlert(page)).toHaveText(/^Too many failed sign-ins\. Try again in (1[0-5]|[1-9]) minutes?\.$/);
   await expect(page).toHaveURL(/\/login$/);
 });
 
-test("register shows each problem next to its field and keeps callbackUrl", async ({ page, request }) => {
-  const taken = unique("taken");
-  expect((await request.post("/api/register", { data: { name: "Tess Taken", email: taken, password: PASSWORD } })).status()).toBe(201);
+test("register shows each problem next to its field and keeps callbackUrl", async ({ page, newStudent }) => {
+  const taken = (await newStudent({ name: "Tess Taken" })).email;
 
   await page.goto("/register?callbackUrl=%2Fenroll%2F00000000");
   await page.getByRole("button", { name: "Create account" }).click();
@@ -217,11 +204,9 @@ test("register shows each problem next to its field and keeps callbackUrl", asyn
   await expect(page.getByRole("link", { name: "Sign in", exact: true })).toHaveAttribute("href", "/login?callbackUrl=%2Fenroll%2F00000000");
 });
 
-test("the course page starts a session with settings from the second step", async ({ page }) => {
-  await page.goto("/login?callbackUrl=%2Fdashboard");
-  await page.getByLabel("E-mail").fill("teacher@rollcall.test");
-  await page.getByLabel("Password").fill("rollcall-demo");
-  await page.getByRole("button", { name: "Sign in" }).click();
+test("the course page starts a session with settings from the second step", async ({ page, context, teacher, signIn }) => {
+  await signIn(context, teacher.user);
+  await page.goto("/dashboard");
   await expect(page).toHaveURL(/\/dashboard$/);
   // Specs share one server: end a session another test (or a retry) left running on CS101.
   const { courses } = await (await page.request.get("/api/courses")).json();

@@ -1,24 +1,10 @@
 import { writeFileSync } from "node:fs";
 import { networkInterfaces } from "node:os";
-import { chromium, expect, test, type Browser, type BrowserContext } from "@playwright/test";
+import { chromium, type Browser, type BrowserContext } from "@playwright/test";
 import QRCode from "qrcode";
 import { chromiumArgs } from "../playwright.config";
-import {
-  DEMO_PASSWORD,
-  PHONE,
-  TEACHER_EMAIL,
-  baseURL,
-  demoTeacher,
-  docShot,
-  liveCode,
-  pngToRgba,
-  resultTitle,
-  rosterRow,
-  signInContext,
-  startSession,
-  student,
-  type Teacher,
-} from "./support/join";
+import { baseURL, expect, PHONE, test } from "./support/fixtures";
+import { docShot, liveCode, pngToRgba, resultTitle, rosterRow, startSession } from "./support/join";
 import { homography, photographScreen, project, rgbaToPng, type Quad } from "./support/camera-scene";
 import { lumaAt, toY4m, type Rgba } from "./support/y4m";
 
@@ -28,14 +14,6 @@ import { lumaAt, toY4m, type Rgba } from "./support/y4m";
 
 const executablePath = "/usr/bin/chromium";
 const FAKE_CAMERA = ["--use-fake-device-for-media-stream"];
-
-let teacher: Teacher;
-test.beforeAll(async () => {
-  teacher = await demoTeacher();
-});
-test.afterAll(async () => {
-  await teacher.dispose();
-});
 
 async function phoneBrowser(args: string[]): Promise<Browser> {
   return chromium.launch({ executablePath, args: [...chromiumArgs, ...args] });
@@ -109,14 +87,13 @@ function lectureHall(): Rgba {
   return { width: w, height: h, data };
 }
 
-test("the classroom moment: projector QR → phone camera → checked in → teacher's console shows the student present", async ({ browser }, testInfo) => {
+test("the classroom moment: projector QR → phone camera → checked in → teacher's console shows the student present", async ({ laptop, teacher, demoStudent, signIn }, testInfo) => {
   test.setTimeout(120_000);
   // A teacher setting that keeps one QR on screen for a minute: the test is slower than a student.
   const sessionId = await startSession(teacher, { rotationSeconds: 60, title: "Camera lecture" });
 
   // The teacher's laptop: the projector page with the live QR code.
-  const laptop = await browser.newContext({ viewport: { width: 1280, height: 800 }, baseURL: baseURL() });
-  await signInContext(laptop, TEACHER_EMAIL);
+  await signIn(laptop, teacher.user);
   const projector = await laptop.newPage();
   await projector.goto(`/sessions/${sessionId}/present`);
   const qr = projector.locator("[data-qr-value]");
@@ -139,8 +116,10 @@ test("the classroom moment: projector QR → phone camera → checked in → tea
     const context = await phoneContext(phone, true);
     const page = await context.newPage();
     await page.goto(`/login?callbackUrl=${encodeURIComponent("/join")}`, { waitUntil: "networkidle" });
-    await page.getByLabel("E-mail").fill(student(20));
-    await page.getByLabel("Password").fill(DEMO_PASSWORD);
+    // This student signs in on the phone itself, through the real form, on the way to /join.
+    const student = await demoStudent(20);
+    await page.getByLabel("E-mail").fill(student.email);
+    await page.getByLabel("Password").fill(student.password);
     await page.getByRole("button", { name: "Sign in" }).click();
     await expect(page).toHaveURL(/\/join$/);
 
@@ -168,7 +147,6 @@ test("the classroom moment: projector QR → phone camera → checked in → tea
     await context.close();
   } finally {
     await phone.close();
-    await laptop.close();
   }
 });
 
@@ -190,16 +168,15 @@ function withoutNativeDetector(): void {
   }).observe(document, { subtree: true, childList: true, attributes: true, attributeFilter: ["data-decoder"] });
 }
 
-test("a phone held up at the whole projector screen, off-centre and at an angle, reads the QR (no native detector)", async ({ browser }, testInfo) => {
+test("a phone held up at the whole projector screen, off-centre and at an angle, reads the QR (no native detector)", async ({ browser, laptop, teacher, demoStudent, signIn }, testInfo) => {
   test.setTimeout(120_000);
   const sessionId = await startSession(teacher, { rotationSeconds: 60, title: "Back-row lecture" });
 
   // The projector: the real page, full screen on a 1920×1080 projector.
   const projectorContext = await browser.newContext({ viewport: { width: 1920, height: 1080 }, baseURL: baseURL() });
-  const consoleContext = await browser.newContext({ viewport: { width: 1280, height: 800 }, baseURL: baseURL() });
   let phone: Browser | undefined;
   try {
-    await signInContext(projectorContext, TEACHER_EMAIL);
+    await signIn(projectorContext, teacher.user);
     const projector = await projectorContext.newPage();
     await projector.goto(`/sessions/${sessionId}/present`);
     const qr = projector.locator("[data-qr-value]");
@@ -251,8 +228,8 @@ test("a phone held up at the whole projector screen, off-centre and at an angle,
     writeFileSync(video, toY4m(frame, { width: W, height: H, frames: 2, fill: 1 }));
 
     // The teacher's console, open before the scan.
-    await signInContext(consoleContext, TEACHER_EMAIL);
-    const consolePage = await consoleContext.newPage();
+    await signIn(laptop, teacher.user);
+    const consolePage = await laptop.newPage();
     await consolePage.goto(`/sessions/${sessionId}`);
     await expect(consolePage.locator("[data-connection=connected]")).toBeVisible();
     const row = consolePage.locator("li[data-student-id]", { hasText: "Wen Li" });
@@ -262,7 +239,7 @@ test("a phone held up at the whole projector screen, off-centre and at an angle,
     phone = await phoneBrowser([...FAKE_CAMERA, "--use-fake-ui-for-media-stream", `--use-file-for-fake-video-capture=${video}`]);
     const context = await phoneContext(phone, true);
     await context.addInitScript(withoutNativeDetector);
-    await signInContext(context, student(23));
+    await signIn(context, await demoStudent(23));
     const page = await context.newPage();
     await page.goto("/join");
     expect(await page.evaluate(() => "BarcodeDetector" in window)).toBe(false);
@@ -276,17 +253,16 @@ test("a phone held up at the whole projector screen, off-centre and at an angle,
   } finally {
     await phone?.close();
     await projectorContext.close();
-    await consoleContext.close();
   }
 });
 
-test("the scanner keeps looking past a QR code that isn't Rollcall's", async ({}, testInfo) => {
+test("the scanner keeps looking past a QR code that isn't Rollcall's", async ({ demoStudent, signIn }, testInfo) => {
   const file = testInfo.outputPath("menu-qr.y4m");
   writeFileSync(file, toY4m(qrPicture("https://cafeteria.example/menu"), { frames: 4 }));
   const phone = await phoneBrowser([...FAKE_CAMERA, "--use-fake-ui-for-media-stream", `--use-file-for-fake-video-capture=${file}`]);
   try {
     const context = await phoneContext(phone, true);
-    await signInContext(context, student(21));
+    await signIn(context, await demoStudent(21));
     const page = await context.newPage();
     await page.goto("/join");
     await page.getByRole("button", { name: "Scan QR code" }).tap();
@@ -317,14 +293,14 @@ test("the viewfinder while looking for the code (screenshot)", async ({}, testIn
   }
 });
 
-test("camera permission denied: the page explains how to allow it and falls back to the code", async ({}) => {
+test("camera permission denied: the page explains how to allow it and falls back to the code", async ({ teacher, demoStudent, signIn }) => {
   const sessionId = await startSession(teacher, { codeRotationSeconds: 0 });
   const { code } = await liveCode(teacher, sessionId);
   // No fake-UI flag and no permission: the browser refuses the camera.
   const phone = await phoneBrowser(FAKE_CAMERA);
   try {
     const context = await phoneContext(phone, false);
-    await signInContext(context, student(22));
+    await signIn(context, await demoStudent(22));
     const page = await context.newPage();
     await page.goto("/join");
     await page.getByRole("button", { name: "Scan QR code" }).tap();

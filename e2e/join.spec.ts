@@ -1,45 +1,12 @@
-import AxeBuilder from "@axe-core/playwright";
-import { expect, test, type Page } from "@playwright/test";
-import {
-  PHONE,
-  TEACHER_EMAIL,
-  advanceServerClock,
-  demoTeacher,
-  docShot,
-  liveCode,
-  newStudent,
-  resetServerClock,
-  resultTitle,
-  rosterRow,
-  shownTime,
-  signInContext,
-  signOutContext,
-  startSession,
-  student,
-  type Teacher,
-} from "./support/join";
+import type { Page } from "@playwright/test";
+import { expectAccessible } from "./support/a11y";
+import { expect, PHONE, test } from "./support/fixtures";
+import { docShot, liveCode, resultTitle, rosterRow, shownTime, startSession } from "./support/join";
 
 // Student check-in on a phone (issue 4): deep links, the 6-digit code, the
 // sign-in round trip and every refusal in plain words. The camera is in join-camera.spec.ts.
 
 test.use(PHONE);
-
-let teacher: Teacher;
-test.beforeAll(async () => {
-  teacher = await demoTeacher();
-});
-test.afterAll(async () => {
-  await resetServerClock(teacher.api);
-  await teacher.dispose();
-});
-test.afterEach(async () => {
-  await resetServerClock(teacher.api);
-});
-
-const NAMES: Record<number, string> = {
-  1: "Ada Lovelace", 2: "Ben Okafor", 3: "Chloe Martin", 4: "Diego Silva", 5: "Emma Schmidt", 6: "Farah Haddad", 7: "Gabe Nguyen",
-  8: "Hana Sato", 9: "Ivan Petrov", 10: "Jade Moreau", 11: "Kofi Mensah", 12: "Lena Fischer", 13: "Mateo Garcia", 14: "Nina Kowalski",
-};
 
 async function typeCode(page: Page, code: string) {
   const input = page.getByLabel("Type the 6-digit code");
@@ -47,15 +14,10 @@ async function typeCode(page: Page, code: string) {
   await input.pressSequentially(code, { delay: 30 });
 }
 
-async function expectNoSeriousA11yViolations(page: Page, label: string) {
-  const results = await new AxeBuilder({ page }).withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]).analyze();
-  const bad = results.violations.filter((v) => v.impact === "serious" || v.impact === "critical");
-  expect(bad.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(" ")).join(", ")})`), label).toEqual([]);
-}
-
-test("a deep link checks a signed-in student in at once, and the result follows the teacher's changes live", async ({ page, context }) => {
+test("a deep link checks a signed-in student in at once, and the result follows the teacher's changes live", async ({ page, context, teacher, demoStudent, signIn }) => {
   const sessionId = await startSession(teacher);
-  await signInContext(context, student(1));
+  const student = await demoStudent(1);
+  await signIn(context, student);
   const { token } = await liveCode(teacher, sessionId);
 
   await page.goto(`/join?t=${encodeURIComponent(token)}`);
@@ -63,12 +25,12 @@ test("a deep link checks a signed-in student in at once, and the result follows 
   // A reload must not replay the link: it is gone from the address bar.
   await expect(page).toHaveURL(/\/join$/);
 
-  const row = await rosterRow(teacher, sessionId, NAMES[1]);
+  const row = await rosterRow(teacher, sessionId, student.name);
   expect(row).toMatchObject({ status: "present", method: "qr" });
   await expect(resultTitle(page)).toHaveText(`You're checked in — CS101, ${shownTime(row!.checkedInAt!)}`);
   await expect(page.locator("[data-live-status=connected]")).toBeVisible();
   await docShot(page, "join-success.png");
-  await expectNoSeriousA11yViolations(page, "success result");
+  await expectAccessible(page, "success result");
 
   // The teacher excuses the student: the phone says so without a reload.
   const studentId = row!.studentId;
@@ -82,9 +44,9 @@ test("a deep link checks a signed-in student in at once, and the result follows 
   await expect(page.getByText("Attendance for this class has ended.")).toBeVisible();
 });
 
-test("a second scan says when the student already checked in", async ({ page, context }) => {
+test("a second scan says when the student already checked in", async ({ page, context, teacher, demoStudent, signIn }) => {
   const sessionId = await startSession(teacher);
-  await signInContext(context, student(2));
+  await signIn(context, await demoStudent(2));
   const first = await liveCode(teacher, sessionId);
   const res = await context.request.post("/api/checkin", { data: { token: first.token } });
   expect(res.status()).toBe(201);
@@ -94,7 +56,7 @@ test("a second scan says when the student already checked in", async ({ page, co
   await expect(resultTitle(page)).toHaveText(`Already checked in at ${shownTime(record.checkedInAt)}`);
 });
 
-test("signed out: the scan is held, the student registers, and is checked in as of the scan", async ({ page, context }) => {
+test("signed out: the scan is held, the student registers, and is checked in as of the scan", async ({ page, context, teacher, serverClock }) => {
   const sessionId = await startSession(teacher, { rotationSeconds: 10 });
   const { token } = await liveCode(teacher, sessionId);
   const scannedAt = Date.now();
@@ -104,10 +66,10 @@ test("signed out: the scan is held, the student registers, and is checked in as 
   await expect(page.getByText("Your scan is saved on this phone for 5 minutes.")).toBeVisible();
   const back = `/join?t=${encodeURIComponent(token)}`;
   await expect(page.getByRole("link", { name: "Sign in" })).toHaveAttribute("href", `/login?callbackUrl=${encodeURIComponent(back)}`);
-  await expectNoSeriousA11yViolations(page, "sign-in prompt");
+  await expectAccessible(page, "sign-in prompt");
 
   // Registering takes a while: two minutes later the QR code itself has long expired.
-  await advanceServerClock(teacher.api, 120_000);
+  await serverClock.advance(120_000);
 
   // A new account is not in CS101 yet; it joins with the teacher's enroll code
   // on its way back to /join (the check-in request waits for that, nothing else).
@@ -141,35 +103,37 @@ test("signed out: the scan is held, the student registers, and is checked in as 
   expect(at).toBeLessThan(scannedAt + 30_000);
 });
 
-test("signed out: a scan held for more than 5 minutes is refused after sign-in", async ({ page }) => {
+test("signed out: a scan held for more than 5 minutes is refused after sign-in", async ({ page, teacher, serverClock, demoStudent }) => {
+  const student = await demoStudent(3);
   const sessionId = await startSession(teacher);
   const { token } = await liveCode(teacher, sessionId);
   await page.goto(`/join?t=${encodeURIComponent(token)}`);
   await expect(resultTitle(page)).toHaveText("Sign in to finish checking in to CS101");
 
-  await advanceServerClock(teacher.api, 360_000);
+  await serverClock.advance(360_000);
   await page.getByRole("link", { name: "Sign in" }).click();
   await expect(page).toHaveURL(/\/login\?callbackUrl=/);
   await page.waitForLoadState("networkidle");
-  await page.getByLabel("E-mail").fill(student(3));
-  await page.getByLabel("Password").fill("rollcall-demo");
+  await page.getByLabel("E-mail").fill(student.email);
+  await page.getByLabel("Password").fill(student.password);
   await page.getByRole("button", { name: "Sign in" }).click();
 
   await expect(resultTitle(page)).toHaveText("Your saved scan has expired", { timeout: 20_000 });
   await expect(page.getByText(/Signing in took more than 5 minutes/)).toBeVisible();
   await expect(page.getByRole("button", { name: "Scan again" })).toBeVisible();
-  expect(await rosterRow(teacher, sessionId, NAMES[3])).toMatchObject({ status: "unmarked" });
+  expect(await rosterRow(teacher, sessionId, student.name)).toMatchObject({ status: "unmarked" });
 });
 
-test("typing the 6-digit code checks in on the sixth digit", async ({ page, context }) => {
+test("typing the 6-digit code checks in on the sixth digit", async ({ page, context, teacher, demoStudent, signIn }) => {
   const sessionId = await startSession(teacher, { codeRotationSeconds: 0 });
-  await signInContext(context, student(4));
+  const student = await demoStudent(4);
+  await signIn(context, student);
   const { code } = await liveCode(teacher, sessionId);
 
   await page.goto("/join");
   await expect(page.getByRole("button", { name: "Scan QR code" })).toBeVisible();
   await docShot(page, "join-idle.png");
-  await expectNoSeriousA11yViolations(page, "idle");
+  await expectAccessible(page, "idle");
 
   const input = page.getByLabel("Type the 6-digit code");
   await expect(input).toHaveAttribute("inputmode", "numeric");
@@ -179,57 +143,58 @@ test("typing the 6-digit code checks in on the sixth digit", async ({ page, cont
   await expect(input).toHaveValue(code.slice(0, 4));
   await expect(page.getByRole("button", { name: "Check in", exact: true })).toBeDisabled();
   await docShot(page, "join-code.png");
-  await expectNoSeriousA11yViolations(page, "code entry");
+  await expectAccessible(page, "code entry");
 
   await input.pressSequentially(code.slice(4), { delay: 30 });
   await expect(resultTitle(page)).toHaveText(/^You're checked in — CS101, /);
-  expect(await rosterRow(teacher, sessionId, NAMES[4])).toMatchObject({ status: "present", method: "code" });
+  expect(await rosterRow(teacher, sessionId, student.name)).toMatchObject({ status: "present", method: "code" });
 });
 
-test("a pasted code with spaces or dashes works", async ({ page, context }) => {
+test("a pasted code with spaces or dashes works", async ({ page, context, teacher, demoStudent, signIn }) => {
   const sessionId = await startSession(teacher, { codeRotationSeconds: 0 });
-  await signInContext(context, student(5));
+  await signIn(context, await demoStudent(5));
   const { code } = await liveCode(teacher, sessionId);
   await page.goto("/join");
   await page.getByLabel("Type the 6-digit code").fill(`${code.slice(0, 3)} - ${code.slice(3)}`);
   await expect(resultTitle(page)).toHaveText(/^You're checked in — CS101, /);
 });
 
-test("late: the result says how many minutes", async ({ page, context }) => {
+test("late: the result says how many minutes", async ({ page, context, teacher, demoStudent, signIn, serverClock }) => {
   const sessionId = await startSession(teacher, { lateAfterMinutes: 5 });
-  await signInContext(context, student(6));
-  await advanceServerClock(teacher.api, 7 * 60_000 + 5_000);
+  const student = await demoStudent(6);
+  await signIn(context, student);
+  await serverClock.advance(7 * 60_000 + 5_000);
   const { code } = await liveCode(teacher, sessionId);
   await page.goto("/join");
   await typeCode(page, code);
   await expect(resultTitle(page)).toHaveText("Checked in, 7 minutes late");
-  expect(await rosterRow(teacher, sessionId, NAMES[6])).toMatchObject({ status: "late", lateMinutes: 7 });
+  expect(await rosterRow(teacher, sessionId, student.name)).toMatchObject({ status: "late", lateMinutes: 7 });
   await expect(page.locator("[data-live-status=connected]")).toBeVisible();
   await docShot(page, "join-late.png");
 });
 
 test.describe("every refusal in plain words", () => {
-  test("expired QR code", async ({ page, context }) => {
+  test("expired QR code", async ({ page, context, teacher, demoStudent, signIn, serverClock }) => {
     const sessionId = await startSession(teacher, { rotationSeconds: 10 });
-    await signInContext(context, student(7));
+    await signIn(context, await demoStudent(7));
     const { token } = await liveCode(teacher, sessionId);
-    await advanceServerClock(teacher.api, 60_000);
+    await serverClock.advance(60_000);
     await page.goto(`/join?t=${encodeURIComponent(token)}`);
     await expect(resultTitle(page)).toHaveText("This QR code has expired");
     await expect(page.getByText("Scan the code on the screen again.")).toBeVisible();
     await expect(page.getByRole("button", { name: "Scan again" })).toBeVisible();
     await expect(page.getByRole("button", { name: "Type the code" })).toBeVisible();
     await docShot(page, "join-error-expired.png");
-    await expectNoSeriousA11yViolations(page, "error result");
+    await expectAccessible(page, "error result");
 
     // "Type the code" goes straight to the keypad.
     await page.getByRole("button", { name: "Type the code" }).click();
     await expect(page.getByLabel("Type the 6-digit code")).toBeFocused();
   });
 
-  test("ended session", async ({ page, context }) => {
+  test("ended session", async ({ page, context, teacher, demoStudent, signIn }) => {
     const sessionId = await startSession(teacher);
-    await signInContext(context, student(8));
+    await signIn(context, await demoStudent(8));
     const { token } = await liveCode(teacher, sessionId);
     expect((await teacher.api.post(`/api/sessions/${sessionId}/end`)).status()).toBe(200);
     await page.goto(`/join?t=${encodeURIComponent(token)}`);
@@ -237,28 +202,26 @@ test.describe("every refusal in plain words", () => {
     await expect(page.getByText("Attendance for CS101 has already ended. If you were in class, talk to your teacher.")).toBeVisible();
   });
 
-  test("check-in closed", async ({ page, context, browser }) => {
+  test("check-in closed", async ({ page, context, laptop, teacher, demoStudent, signIn, serverClock }) => {
     const sessionId = await startSession(teacher, { closeAfterMinutes: 1 });
-    await signInContext(context, student(9));
-    await advanceServerClock(teacher.api, 90_000);
+    await signIn(context, await demoStudent(9));
+    await serverClock.advance(90_000);
     const { code } = await liveCode(teacher, sessionId);
     await page.goto("/join");
     await typeCode(page, code);
     await expect(resultTitle(page)).toHaveText("Check-in is closed");
     await expect(page.getByText(/closed 1 minute after the start/)).toBeVisible();
     // The projector stops showing a code nobody can use.
-    const laptop = await browser.newContext({ viewport: { width: 1280, height: 800 } });
-    await signInContext(laptop, TEACHER_EMAIL);
+    await signIn(laptop, teacher.user);
     const projector = await laptop.newPage();
     await projector.goto(`/sessions/${sessionId}/present`);
     await expect(projector.getByText("Check-in closed")).toBeVisible();
     await expect(projector.getByRole("img", { name: "QR code to check in" })).toHaveCount(0);
-    await laptop.close();
   });
 
-  test("wrong code", async ({ page, context }) => {
+  test("wrong code", async ({ page, context, teacher, demoStudent, signIn }) => {
     const sessionId = await startSession(teacher, { codeRotationSeconds: 0 });
-    await signInContext(context, student(10));
+    await signIn(context, await demoStudent(10));
     const { code } = await liveCode(teacher, sessionId);
     const wrong = String((Number(code) + 500_000) % 1_000_000).padStart(6, "0");
     await page.goto("/join");
@@ -270,12 +233,9 @@ test.describe("every refusal in plain words", () => {
     await expect(resultTitle(page)).toHaveText(/^You're checked in — CS101, /);
   });
 
-  test("too many wrong codes: the wait counts down", async ({ page, context }) => {
+  test("too many wrong codes: the wait counts down", async ({ page, context, teacher, newStudent, signIn }) => {
     await startSession(teacher, { codeRotationSeconds: 0 });
-    const s = await newStudent(context.request, "Guessing Gus");
-    await signInContext(context, s.email, s.password);
-    const enroll = await context.request.post("/api/enroll", { data: { code: teacher.enrollCode } });
-    expect(enroll.status()).toBe(201);
+    await signIn(context, await newStudent({ name: "Guessing Gus", enrollIn: teacher.courseId }));
     for (let i = 0; i < 10; i++) {
       const r = await context.request.post("/api/checkin", { data: { code: "000000" } });
       expect([404, 410]).toContain(r.status());
@@ -290,17 +250,16 @@ test.describe("every refusal in plain words", () => {
     await expect(page.getByRole("button", { name: "Type the code" })).toHaveCount(0);
   });
 
-  test("not enrolled: explains, and joining with the enroll code finishes the check-in", async ({ page, context }) => {
+  test("not enrolled: explains, and joining with the enroll code finishes the check-in", async ({ page, context, teacher, newStudent, signIn, serverClock }) => {
     const sessionId = await startSession(teacher);
-    const s = await newStudent(context.request, "Noor Newcomer");
-    await signInContext(context, s.email, s.password);
+    await signIn(context, await newStudent({ name: "Noor Newcomer" }));
     const { token } = await liveCode(teacher, sessionId);
     await page.goto(`/join?t=${encodeURIComponent(token)}`);
     await expect(resultTitle(page)).toHaveText("You're not enrolled in CS101");
     await expect(page.getByText(/join the course first: ask your teacher for its enroll link or 8-character enroll code/)).toBeVisible();
     await expect(page.getByLabel("Enroll code or link from your teacher")).toBeVisible();
     await docShot(page, "join-error-not-enrolled.png");
-    await expectNoSeriousA11yViolations(page, "not enrolled");
+    await expectAccessible(page, "not enrolled");
 
     await page.getByLabel("Enroll code or link from your teacher").fill("WRONG123");
     await page.getByRole("button", { name: "Request to join" }).click();
@@ -308,7 +267,7 @@ test.describe("every refusal in plain words", () => {
 
     // Asking the teacher for the enroll code takes a while: the QR token has long expired by then
     // (default rotation 10 s), but the server held the scan, so it still counts as of the scan.
-    await advanceServerClock(teacher.api, 60_000);
+    await serverClock.advance(60_000);
     await page.getByLabel("Enroll code or link from your teacher").fill(`http://localhost/enroll/${teacher.enrollCode}`);
     await page.getByRole("button", { name: "Request to join" }).click();
     await expect(resultTitle(page)).toHaveText(/^You're checked in — CS101, /);
@@ -318,19 +277,20 @@ test.describe("every refusal in plain words", () => {
     expect(Date.parse(row!.checkedInAt!)).toBeLessThan(Date.now() + 30_000);
   });
 
-  test("one phone, two students: the second is refused", async ({ page, context }) => {
+  test("one phone, two students: the second is refused", async ({ page, context, teacher, demoStudent, signIn, signOut }) => {
     const sessionId = await startSession(teacher, { rotationSeconds: 120 });
     const { token } = await liveCode(teacher, sessionId);
-    await signInContext(context, student(11));
+    await signIn(context, await demoStudent(11));
     await page.goto(`/join?t=${encodeURIComponent(token)}`);
     await expect(resultTitle(page)).toHaveText(/^You're checked in — CS101, /);
 
-    await signOutContext(context);
-    await signInContext(context, student(12));
+    await signOut(context);
+    const second = await demoStudent(12);
+    await signIn(context, second);
     await page.goto(`/join?t=${encodeURIComponent(token)}`);
     await expect(resultTitle(page)).toHaveText("This phone was already used");
     await expect(page.getByText(/Each student checks in on their own phone/)).toBeVisible();
-    expect(await rosterRow(teacher, sessionId, NAMES[12])).toMatchObject({ status: "unmarked" });
+    expect(await rosterRow(teacher, sessionId, second.name)).toMatchObject({ status: "unmarked" });
   });
 
   test("signed out and typing a code: sign in first", async ({ page }) => {
@@ -341,9 +301,9 @@ test.describe("every refusal in plain words", () => {
     await expect(page.getByRole("link", { name: "Create an account" })).toHaveAttribute("href", `/register?callbackUrl=${encodeURIComponent("/join")}`);
   });
 
-  test("no connection: retry", async ({ page, context }) => {
+  test("no connection: retry", async ({ page, context, teacher, demoStudent, signIn }) => {
     const sessionId = await startSession(teacher, { codeRotationSeconds: 0 });
-    await signInContext(context, student(13));
+    await signIn(context, await demoStudent(13));
     const { code } = await liveCode(teacher, sessionId);
     await page.goto("/join");
     await page.route("**/api/checkin", (route) => route.abort("internetdisconnected"));

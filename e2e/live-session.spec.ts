@@ -1,28 +1,18 @@
 import { DOC_SCREENSHOTS, SCREENSHOT_DIR } from "./support/screenshots";
 import { mkdirSync } from "node:fs";
 import path from "node:path";
-import AxeBuilder from "@axe-core/playwright";
-import { expect, test, type APIRequestContext, type BrowserContext, type Locator, type Page, type WebSocketRoute } from "@playwright/test";
+import type { APIRequestContext, Locator, Page, WebSocketRoute } from "@playwright/test";
 import type jsQR from "jsqr";
+import { DEMO_STUDENT_COUNT } from "./support/accounts";
+import { expectAccessible } from "./support/a11y";
+import { expect, test } from "./support/fixtures";
 
-// The demo data from lib/db/seed.ts (the e2e server seeds a fresh database).
-const PASSWORD = "rollcall-demo";
-const TEACHER = "teacher@rollcall.test";
-const student = (n: number) => `student${String(n).padStart(2, "0")}@rollcall.test`;
+// The demo data from lib/seed/demo.ts (the e2e server seeds a fresh database).
 // Approved students of the demo course; other specs may have enrolled more, so it is read from the API.
-let TOTAL = 30;
+let TOTAL = DEMO_STUDENT_COUNT;
 
 const SCREENSHOTS = DOC_SCREENSHOTS;
 const SHOTS_DIR = SCREENSHOT_DIR;
-
-/** Signs a browser context (or API context) in through next-auth's credentials endpoint, as the login form does. */
-async function signIn(request: APIRequestContext, email: string): Promise<void> {
-  const { csrfToken } = await (await request.get("/api/auth/csrf")).json();
-  const res = await request.post("/api/auth/callback/credentials", { form: { csrfToken, email, password: PASSWORD, json: "true" } });
-  expect(res.ok(), `sign in ${email}`).toBeTruthy();
-  const me = await request.get("/api/me");
-  expect(me.status(), `signed in as ${email}`).toBe(200);
-}
 
 /** A fresh active session on the demo course (ending one another spec may have left open). */
 async function startDemoSession(request: APIRequestContext): Promise<{ sessionId: string; courseId: string }> {
@@ -76,14 +66,6 @@ function collectErrors(page: Page, into: string[]): void {
   });
 }
 
-async function expectNoSeriousA11yIssues(page: Page, what: string): Promise<void> {
-  const { violations } = await new AxeBuilder({ page }).analyze();
-  const serious = violations
-    .filter((v) => v.impact === "serious" || v.impact === "critical")
-    .map((v) => `${v.id}: ${v.help} → ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`);
-  expect(serious, `axe on the ${what}`).toEqual([]);
-}
-
 async function shot(page: Page, name: string, size: { width: number; height: number }): Promise<void> {
   if (!SCREENSHOTS) return;
   mkdirSync(SHOTS_DIR, { recursive: true });
@@ -96,34 +78,16 @@ async function shot(page: Page, name: string, size: { width: number; height: num
 test.describe("live session: teacher console and projector", () => {
   test.setTimeout(150_000);
 
-  let teacher: BrowserContext;
-  let phone: BrowserContext;
-  const apiStudents: APIRequestContext[] = [];
+  test("check-ins appear live, marks stick, ending closes the projector", async ({ laptop, phone, teacher, demoStudent, signIn, apiAs, serverClock, baseURL }) => {
+    // The clock moves forward below for a late check-in; the serverClock fixture puts it back for later specs.
+    const studentApi = async (n: number): Promise<APIRequestContext> => apiAs(await demoStudent(n));
 
-  test.afterAll(async ({ request }) => {
-    // The clock is moved forward below for a late check-in; later specs expect real time.
-    await request.get("/__e2e/clock?reset");
-    await Promise.all(apiStudents.map((r) => r.dispose()));
-    await teacher?.close();
-    await phone?.close();
-  });
-
-  test("check-ins appear live, marks stick, ending closes the projector", async ({ browser, playwright, baseURL }) => {
-    teacher = await browser.newContext({ viewport: { width: 1280, height: 800 } });
-    phone = await browser.newContext({ viewport: { width: 390, height: 844 }, deviceScaleFactor: 3, isMobile: true, hasTouch: true });
-    const studentApi = async (n: number) => {
-      const r = await playwright.request.newContext({ baseURL });
-      apiStudents.push(r);
-      await signIn(r, student(n));
-      return r;
-    };
-
-    await signIn(teacher.request, TEACHER);
-    const { sessionId } = await startDemoSession(teacher.request);
+    await signIn(laptop, teacher.user);
+    const { sessionId } = await startDemoSession(laptop.request);
 
     // The console's live connection goes through a route we can cut, to prove
     // that a reconnect resyncs from the database instead of trusting events.
-    const consolePage = await teacher.newPage();
+    const consolePage = await laptop.newPage();
     const pageErrors: string[] = [];
     collectErrors(consolePage, pageErrors);
     let cut = false;
@@ -146,7 +110,7 @@ test.describe("live session: teacher console and projector", () => {
       await expect(consolePage.getByRole("timer").first()).toHaveAttribute("aria-label", /New QR code in \d+ seconds/);
     });
 
-    const projector = await teacher.newPage();
+    const projector = await laptop.newPage();
     collectErrors(projector, pageErrors);
     await test.step("the projector shows the same code, the count and no names", async () => {
       await projector.goto(`/sessions/${sessionId}/present`);
@@ -162,7 +126,7 @@ test.describe("live session: teacher console and projector", () => {
     });
 
     await test.step("a student checks in by code from a phone: the roster shows it within a second", async () => {
-      await signIn(phone.request, student(1));
+      await signIn(phone, await demoStudent(1));
       const code = await consoleCode(consolePage);
       const res = await phone.request.post("/api/checkin", { data: { code } });
       expect(res.status()).toBe(201);
@@ -203,7 +167,7 @@ test.describe("live session: teacher console and projector", () => {
     });
 
     await test.step("a phone reused for another student is refused and flagged on the console", async () => {
-      await signIn(phone.request, student(5));
+      await signIn(phone, await demoStudent(5));
       const res = await phone.request.post("/api/checkin", { data: { code: await consoleCode(consolePage) } });
       expect(res.status()).toBe(409);
       expect((await res.json()).error.code).toBe("device_already_used");
@@ -215,7 +179,7 @@ test.describe("live session: teacher console and projector", () => {
 
     await test.step("a new code replaces the old one on both screens; a check-in 11 minutes in is late", async () => {
       const before = await consoleCode(consolePage);
-      await teacher.request.get(`/__e2e/clock?advanceMs=${11 * 60_000}`);
+      await serverClock.advance(11 * 60_000);
       await consolePage.getByRole("button", { name: "New code" }).click();
       await expect(consolePage.getByTestId("session-code")).not.toHaveText(before.replace(/(\d{3})(\d{3})/, "$1 $2"));
       const fresh = await consoleCode(consolePage);
@@ -257,8 +221,8 @@ test.describe("live session: teacher console and projector", () => {
     });
 
     await test.step("no serious accessibility problems on the console and the projector", async () => {
-      await expectNoSeriousA11yIssues(consolePage, "console");
-      await expectNoSeriousA11yIssues(projector, "projector");
+      await expectAccessible(consolePage, "console");
+      await expectAccessible(projector, "projector");
     });
 
     await test.step("screenshots (E2E_SCREENSHOTS=1)", async () => {
@@ -317,7 +281,7 @@ test.describe("live session: teacher console and projector", () => {
       await consolePage.reload();
       await expect(rowOf(consolePage, "Hana Sato")).toHaveAttribute("data-status", "excused");
       await expect(consolePage.getByRole("heading", { name: "Session ended" })).toBeVisible();
-      await expectNoSeriousA11yIssues(consolePage, "ended console");
+      await expectAccessible(consolePage, "ended console");
       expect(pageErrors, "errors in the console and projector pages").toEqual([]);
     });
   });
