@@ -1,6 +1,7 @@
 import type { Page } from "@playwright/test";
 import { expectAccessible } from "./support/a11y";
 import { expect, test } from "./support/fixtures";
+import { hydrated } from "./support/hydration";
 import { SCREENSHOT_DIR as SHOTS } from "./support/screenshots";
 
 // Issue 2 in a real browser against the production server: sign-up, courses,
@@ -39,7 +40,8 @@ test("a teacher creates a course and a student on a phone enrolls; each sees it 
   await expect(page.getByRole("heading", { name: "Hi, Rosalind" })).toBeVisible();
   await expect(page.getByRole("banner")).toContainText("Rosalind Franklin");
 
-  await page.getByLabel("Course name").fill("Molecular Biology");
+  // Registering ends with a full page load: the course form is React's once hydrated.
+  await (await hydrated(page.getByLabel("Course name"))).fill("Molecular Biology");
   await page.getByLabel("Short code").fill("BIO210");
   await page.getByLabel("Term").fill("Spring 2027");
   await page.getByRole("button", { name: "Create course" }).click();
@@ -70,7 +72,7 @@ test("a teacher creates a course and a student on a phone enrolls; each sees it 
 
   await expect(student).toHaveURL(new RegExp(`/enroll/${enrollCode}$`));
   await expect(student.getByRole("heading", { name: "BIO210 Molecular Biology" })).toBeVisible();
-  await student.getByRole("button", { name: "Enroll" }).click();
+  await (await hydrated(student.getByRole("button", { name: "Enroll" }))).click();
   await expect(student.getByRole("heading", { name: "You're enrolled" })).toBeVisible();
   await student.getByRole("link", { name: "Go to your dashboard" }).click();
   await expect(student).toHaveURL(/\/dashboard$/);
@@ -105,7 +107,7 @@ test("a teacher creates a course and a student on a phone enrolls; each sees it 
 
   // One click starts a session and opens its console; the student is invited to check in.
   await page.goto("/dashboard");
-  await card.getByRole("button", { name: "Start session for BIO210 Molecular Biology" }).click();
+  await (await hydrated(card.getByRole("button", { name: "Start session for BIO210 Molecular Biology" }))).click();
   await expect(page).toHaveURL(/\/sessions\/[A-Za-z0-9]+$/);
   const sessionId = page.url().split("/").pop();
   await page.goto("/dashboard");
@@ -122,7 +124,7 @@ test("a teacher creates a course and a student on a phone enrolls; each sees it 
   const seminarId = (await seminar.getByRole("link", { name: "Roster & history" }).getAttribute("href"))!.split("/").pop();
   const elsewhere = await page.request.post(`/api/courses/${seminarId}/sessions`, { data: {} });
   expect(elsewhere.status()).toBe(201);
-  await seminar.getByRole("button", { name: "Start session for BIO390 Genetics Seminar" }).click();
+  await (await hydrated(seminar.getByRole("button", { name: "Start session for BIO390 Genetics Seminar" }))).click();
   await expect(page).toHaveURL(new RegExp(`/sessions/${(await elsewhere.json()).session.id}$`));
   await page.goto("/dashboard");
 
@@ -140,7 +142,7 @@ test("a teacher creates a course and a student on a phone enrolls; each sees it 
   await expect(student.getByRole("heading", { name: "Course not found" })).toBeVisible();
 
   // Sign out returns to the landing page; the dashboard then asks to sign in.
-  await student.getByRole("button", { name: "Sign out" }).click();
+  await (await hydrated(student.getByRole("button", { name: "Sign out" }))).click();
   await expect(student).toHaveURL(/\/$/);
   await student.goto("/dashboard");
   await expect(student).toHaveURL(/\/login\?callbackUrl=%2Fdashboard$/);

@@ -8,6 +8,9 @@ import { expect, type Page } from "@playwright/test";
  * order, …), so a page passes only what the strictest of the old checks asked.
  */
 export async function expectAccessible(page: Page, where?: string): Promise<void> {
+  // Right after a client-side navigation the new <title> may still be streaming in;
+  // a page that never gets one still fails here (and axe's document-title would too).
+  await expect(page, `a <title> on ${where ?? page.url()}`).toHaveTitle(/\S/);
   const { violations } = await new AxeBuilder({ page }).analyze();
   const serious = violations
     .filter((v) => v.impact === "serious" || v.impact === "critical")
