@@ -8,7 +8,7 @@ import { expect, type Locator } from "@playwright/test";
  */
 export async function hydrated(locator: Locator): Promise<Locator> {
   await expect
-    .poll(() => locator.evaluate((el) => Object.keys(el).some((k) => k.startsWith("__reactProps$"))), { message: "React hydrated the element" })
+    .poll(() => locator.evaluate((el) => Object.keys(el).some((k) => k.startsWith("__reactProps$"))), { message: "React hydrated the element", intervals: [50, 100, 250] })
     .toBe(true);
   return locator;
 }
