@@ -84,7 +84,7 @@ async function enrollApproved(user: PublicUser, courseId: string): Promise<void>
   if (enrollment.status === "approved") return;
   const owner = await findUser(course.ownerId);
   if (!owner) throw new AppError("not_found", "The course has no owner.");
-  await setEnrollmentStatus(owner, courseId, user.id, "approved");
+  await setEnrollmentStatus(owner, courseId, user.id, { status: "approved" });
 }
 
 async function readJson(req: IncomingMessage): Promise<unknown> {
