@@ -1,4 +1,6 @@
-import { decode, encode } from "next-auth/jwt";
+import { createSecretKey, hkdfSync, type KeyObject } from "node:crypto";
+import { jwtDecrypt } from "jose";
+import { encode } from "next-auth/jwt";
 import { getEnv } from "../env";
 import { processSingleton } from "../process-store";
 import type { UserKind } from "../model/vocabulary";
@@ -21,9 +23,36 @@ export async function issueToken(user: { id: string; kind: UserKind; name: strin
   return { token, expiresAt: new Date(Date.now() + TOKEN_MAX_AGE_SECONDS * 1000).toISOString() };
 }
 
-// Decrypting a token (key derivation + AES-GCM) is the costliest part of a
-// socket handshake; a lecture hall reconnecting after a Wi-Fi blip presents the
-// same tokens again. Decoded claims are kept until the token expires.
+/**
+ * next-auth v4 encrypts its JWTs (JWE, `dir` + A256GCM) with a key it derives
+ * from the secret (HKDF-SHA256, empty salt, this info string) on every encode
+ * and decode, in the thread pool. The key only changes with the secret, so it
+ * is derived once; decoding is then jose's `jwtDecrypt`, as next-auth calls it.
+ */
+const KEY_INFO = "NextAuth.js Generated Encryption Key";
+let derived: { secret: string; key: KeyObject } | null = null;
+
+function decryptionKey(secret: string): KeyObject {
+  if (derived?.secret !== secret) derived = { secret, key: createSecretKey(Buffer.from(hkdfSync("sha256", secret, "", KEY_INFO, 32))) };
+  return derived.key;
+}
+
+/** The claims of a token made by `issueToken` or next-auth's sign-in, or null if it is not one (or has expired). */
+export async function decodeToken(token: string, secret: string): Promise<Record<string, unknown> | null> {
+  try {
+    const { payload } = await jwtDecrypt(token, decryptionKey(secret), {
+      clockTolerance: 15,
+      keyManagementAlgorithms: ["dir"],
+      contentEncryptionAlgorithms: ["A256GCM"],
+    });
+    return payload;
+  } catch {
+    return null;
+  }
+}
+
+// A lecture hall reconnecting after a Wi-Fi blip presents the same tokens
+// again: decoded claims are kept until the token expires.
 const CACHE_MAX = 20_000;
 const decoded = () => processSingleton("auth.decodedTokens", () => new Map<string, { claims: TokenClaims; exp: number }>());
 
@@ -32,16 +61,12 @@ export async function readToken(token: string): Promise<TokenClaims | null> {
   const cache = decoded();
   const hit = cache.get(token);
   if (hit && hit.exp > Date.now()) return hit.claims;
-  try {
-    const claims = await decode({ token, secret: getEnv().AUTH_SECRET });
-    if (!claims || typeof claims.sub !== "string") return null;
-    const exp = typeof claims.exp === "number" ? claims.exp * 1000 : 0;
-    if (exp > Date.now()) {
-      if (cache.size >= CACHE_MAX) cache.delete(cache.keys().next().value!);
-      cache.set(token, { claims: claims as unknown as TokenClaims, exp });
-    }
-    return claims as unknown as TokenClaims;
-  } catch {
-    return null;
+  const claims = await decodeToken(token, getEnv().AUTH_SECRET);
+  if (!claims || typeof claims.sub !== "string") return null;
+  const exp = typeof claims.exp === "number" ? claims.exp * 1000 : 0;
+  if (exp > Date.now()) {
+    if (cache.size >= CACHE_MAX) cache.delete(cache.keys().next().value!);
+    cache.set(token, { claims: claims as unknown as TokenClaims, exp });
   }
+  return claims as unknown as TokenClaims;
 }
