@@ -44,6 +44,36 @@ test("a deep link checks a signed-in student in at once, and the result follows 
   await expect(page.getByText("Attendance for this class has ended.")).toBeVisible();
 });
 
+test("a signed-in phone checks in over the socket it keeps for live updates: one connection, no REST call", async ({ page, context, teacher, newStudent, signIn }) => {
+  const sessionId = await startSession(teacher);
+  const student = await newStudent();
+  expect((await teacher.api.post(`/api/courses/${teacher.courseId}/roster`, { data: { students: [{ email: student.email }] } })).status()).toBe(200);
+  await signIn(context, student);
+  const { token } = await liveCode(teacher, sessionId);
+  const rest: string[] = [];
+  page.on("request", (r) => {
+    if (new URL(r.url()).pathname.startsWith("/api/")) rest.push(`${r.method()} ${new URL(r.url()).pathname}`);
+  });
+  const sent: string[] = [];
+  page.on("websocket", (ws) => ws.on("framesent", (f) => sent.push(String(f.payload))));
+
+  await page.goto(`/join?t=${encodeURIComponent(token)}`);
+  await expect(resultTitle(page)).toHaveText(/^You're checked in — CS101, /);
+  await expect(page.locator("[data-live-status=connected]")).toBeVisible();
+  expect(rest).toEqual([]);
+  expect(sent.some((f) => f.includes('"attendance:checkin"') && f.includes(token))).toBe(true);
+  // The check-in put the socket in the session's room: no separate watch.
+  expect(sent.some((f) => f.includes('"session:watch"'))).toBe(false);
+  // The device id came with the socket's handshake, so the device rule holds as it does over REST.
+  expect((await context.cookies()).find((c) => c.name === "rollcall_device")).toMatchObject({ httpOnly: true, sameSite: "Lax" });
+  const row = await rosterRow(teacher, sessionId, student.name);
+  expect(row).toMatchObject({ status: "present", method: "qr" });
+
+  // The teacher's change still reaches the phone.
+  expect((await teacher.api.patch(`/api/sessions/${sessionId}/attendance/${row!.studentId}`, { data: { status: "late" } })).status()).toBe(200);
+  await expect(resultTitle(page)).toHaveText(/late/i);
+});
+
 test("a second scan says when the student already checked in", async ({ page, context, teacher, demoStudent, signIn }) => {
   const sessionId = await startSession(teacher);
   await signIn(context, await demoStudent(2));
@@ -305,8 +335,10 @@ test.describe("every refusal in plain words", () => {
     const sessionId = await startSession(teacher, { codeRotationSeconds: 0 });
     await signIn(context, await demoStudent(13));
     const { code } = await liveCode(teacher, sessionId);
-    await page.goto("/join");
+    // The lecture hall's Wi-Fi is down as the page opens: neither the socket nor REST gets through.
+    await page.routeWebSocket(/\/socket\.io\//, (ws) => ws.close());
     await page.route("**/api/checkin", (route) => route.abort("internetdisconnected"));
+    await page.goto("/join");
     await typeCode(page, code);
     await expect(resultTitle(page)).toHaveText("No connection");
     await page.unroute("**/api/checkin");

@@ -1,12 +1,14 @@
-import type { Server as HttpServer } from "node:http";
+import type { IncomingMessage, Server as HttpServer } from "node:http";
 import type { Server as HttpsServer } from "node:https";
 import { Server } from "socket.io";
 import { z } from "zod";
 import { clientAddress } from "@/lib/api/client-address";
-import { deviceIdFromCookies } from "@/lib/api/cookies";
+import { deviceCookie, deviceIdFromCookies, heldScanFromCookies, isSecureConnection, parseCookies } from "@/lib/api/cookies";
 import { checkIn, checkinSchema } from "@/lib/attendance/checkin";
+import { newDeviceId } from "@/lib/attendance/device";
+import { heldScanTime, matchingHeldScan } from "@/lib/attendance/held-scan";
 import { sessionView } from "@/lib/attendance/view";
-import { authenticate } from "@/lib/auth/current-user";
+import { authenticate, sessionTokenFromCookies } from "@/lib/auth/current-user";
 import { authorize, courseAccess } from "@/lib/courses/access";
 import { can, type CourseAction } from "@/lib/courses/permissions";
 import { AppError, asAppError } from "@/lib/errors";
@@ -15,6 +17,10 @@ import { setIo, type RollcallServer } from "@/lib/realtime/io";
 import { presenceStore } from "@/lib/realtime/presence";
 
 const idSchema = z.string().min(1).max(64);
+
+/** The device id given to a browser during its handshake, for the connection middleware to pick up. */
+const NEW_DEVICE = Symbol("rollcall.newDeviceId");
+type HandshakeRequest = IncomingMessage & { [NEW_DEVICE]?: string };
 
 /** Browsers always send Origin cross-site; it must be our own address. Non-browser clients send none. */
 function originAllowed(origin: string | undefined, host: string | undefined, appUrl: string): boolean {
@@ -47,6 +53,20 @@ export function attachSocketServer(http: HttpServer | HttpsServer, appUrl: strin
     pingTimeout: 30_000,
   });
 
+  // One device, one student (SPEC §3) over the socket too: a signed-in browser
+  // without a device id gets one in the handshake's response, as
+  // `POST /api/checkin` sets it, so the page can check in over the socket it
+  // opens anyway. Clients without a session cookie (scripts with a bearer
+  // token) get none, as before.
+  io.engine.on("initial_headers", (headers: Record<string, string>, req: HandshakeRequest) => {
+    const cookie = req.headers.cookie;
+    if (deviceIdFromCookies(cookie) || !sessionTokenFromCookies(parseCookies(cookie))) return;
+    const id = newDeviceId();
+    req[NEW_DEVICE] = id;
+    // A string, not an array: the websocket upgrade writes each header as one "name: value" line.
+    headers["set-cookie"] = deviceCookie(id, isSecureConnection(req));
+  });
+
   io.use(async (socket, next) => {
     try {
       const req = socket.request;
@@ -55,7 +75,9 @@ export function attachSocketServer(http: HttpServer | HttpsServer, appUrl: strin
       const user = await authenticate({ token, authorization: req.headers.authorization, cookie: req.headers.cookie });
       if (!user) return next(new Error("unauthorized"));
       socket.data.user = user;
-      socket.data.deviceId = deviceIdFromCookies(req.headers.cookie);
+      socket.data.deviceId = (req as HandshakeRequest)[NEW_DEVICE] ?? deviceIdFromCookies(req.headers.cookie);
+      // A scan held while signed out (set by REST), honoured here once the student is signed in.
+      socket.data.heldScan = heldScanFromCookies(req.headers.cookie);
       socket.data.ip = clientAddress(req.socket.remoteAddress, req.headers["x-forwarded-for"]);
       socket.data.userAgent = req.headers["user-agent"] ?? null;
       next();
@@ -109,12 +131,23 @@ export function attachSocketServer(http: HttpServer | HttpsServer, appUrl: strin
       replyToAck(ack, async () => {
         const parsed = checkinSchema.safeParse(payload ?? {});
         if (!parsed.success) throw new AppError("invalid_input", "Send either token or code.");
-        const { result } = await checkIn(parsed.data, {
+        // The held scan cannot be cleared from here (no cookies after the handshake); once the record exists,
+        // the same token only ever finds it again.
+        const held = matchingHeldScan(parsed.data, socket.data.heldScan, socket.data.deviceId);
+        const { result, courseId } = await checkIn(parsed.data, {
           user,
           deviceId: socket.data.deviceId,
           ip: socket.data.ip,
           userAgent: socket.data.userAgent,
+          scannedAt: held ? heldScanTime(held) : undefined,
         });
+        // A student who checked in watches the session from this socket: it joins the student room (and, for /join,
+        // the presence room) now, as `session:watch` would, so the page needs no separate watch; it asks again only
+        // after a reconnect. The check-in is committed whatever happens here: access lost meanwhile only leaves the rooms.
+        const sessionId = result.session.id;
+        const joined = [rooms.students(sessionId), ...(payload?.presence === true ? [rooms.presence(sessionId)] : [])];
+        socket.join(joined);
+        if (!can((await courseAccess(user.id, courseId))?.role, "attendance.checkin")) for (const room of joined) socket.leave(room);
         return result;
       }),
     );

@@ -74,6 +74,13 @@ export type TestServer = {
 
 export type ClientSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 
+const handshakes = new WeakMap<ClientSocket, IncomingMessage["headers"]>();
+
+/** The headers of a test socket's websocket handshake response (cookies the server set, for one). */
+export function handshakeHeaders(socket: ClientSocket): IncomingMessage["headers"] {
+  return handshakes.get(socket) ?? {};
+}
+
 export async function startTestServer(): Promise<TestServer> {
   getDb();
   const routes = findRoutes(API_DIR);
@@ -115,6 +122,9 @@ export async function startTestServer(): Promise<TestServer> {
         forceNew: true,
       });
       sockets.push(s);
+      // The websocket transport exists as soon as the client is made; its upgrade response comes later.
+      const ws = (s.io as unknown as { engine?: { transport?: { ws?: { once?: (e: string, f: (res: IncomingMessage) => void) => void } } } }).engine?.transport?.ws;
+      ws?.once?.("upgrade", (res) => handshakes.set(s, res.headers));
       await new Promise<void>((resolve, reject) => {
         s.once("connect", () => resolve());
         s.once("connect_error", (e) => reject(e));

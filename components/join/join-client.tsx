@@ -1,31 +1,32 @@
 "use client";
 
-import dynamic from "next/dynamic";
 import { useSearchParams } from "next/navigation";
-import { useCallback, useEffect, useRef, useState } from "react";
+import { lazy, Suspense, useCallback, useEffect, useRef, useState } from "react";
 import { Button, buttonClass } from "@/components/ui/button";
-import { api } from "@/lib/api/client";
+import { api, type ApiResult } from "@/lib/api/client";
 import type { CheckinResult, ErrorDto, RecordDto } from "@/lib/model/attendance";
 import { CodeEntry } from "./code-entry";
 import { describeEnded, describeError, describeRecord, waitText, type Message, type NextStep, type Via } from "./messages";
 import { ResultView } from "./result-view";
 import { Scanner } from "./scanner";
 
-// Kept out of the first load: socket.io-client is only needed once a student
-// is checked in, the enrollment form only when they turn out not to be enrolled.
-const LiveUpdates = dynamic(() => import("./live-updates"), { ssr: false });
-const EnrollRequest = dynamic(() => import("./enroll-request").then((m) => m.EnrollRequest), {
-  ssr: false,
-  // Holds the form's place so the buttons below do not jump when it arrives.
-  loading: () => <div className="h-[5.5rem]" aria-hidden="true" />,
-});
+// Kept out of the first load: socket.io-client (with the live updates) is
+// fetched and connected as soon as the page runs, since a signed-in phone
+// checks in over it; the enrollment form only when the student turns out not
+// to be enrolled.
+type LiveModule = typeof import("./live");
+let liveModule: Promise<LiveModule> | null = null;
+const loadLive = () => (liveModule ??= import("./live"));
+if (typeof window !== "undefined") void loadLive().then((m) => m.connect(), () => {});
+
+const EnrollRequest = lazy(() => import("./enroll-request").then((m) => ({ default: m.EnrollRequest })));
 
 type Input = { token: string } | { code: string };
 
 type Phase =
   | { name: "ready"; focus: "scan" | "code" | null }
   | { name: "checking"; via: Via }
-  | { name: "done"; result: CheckinResult; record: RecordDto; endedAt: string | null; key: number }
+  | { name: "done"; result: CheckinResult; record: RecordDto; endedAt: string | null; joinedOn: string | null; key: number }
   | { name: "failed"; via: Via; input: Input; error: ErrorDto; retryUntil: number | null; key: number };
 
 let resultCounter = 0;
@@ -49,17 +50,48 @@ function useSecondsLeft(until: number | null): number {
   return until === null ? 0 : Math.max(0, Math.ceil((until - now) / 1000));
 }
 
+/** Socket answers that only REST can act on: it sets the cookie that holds a QR scan (SPEC §3, scan then sign in or enroll). */
+const HOLD_OVER_REST = new Set(["unauthenticated", "not_enrolled"]);
+
+/**
+ * One check-in: over the page's socket when it is connected (signed in), else
+ * `POST /api/checkin`. A token whose scan REST holds for this browser keeps
+ * going over REST: the socket's handshake predates that cookie.
+ */
+async function sendCheckin(input: Input, restOnly: Set<string>): Promise<ApiResult<CheckinResult> & { socketId?: string }> {
+  const token = "token" in input ? input.token : null;
+  if (token === null || !restOnly.has(token)) {
+    const live = await loadLive().catch(() => null);
+    const socket = live ? await live.connectedSocket() : null;
+    if (live && socket) {
+      const res = await live.checkInOverSocket(socket, input);
+      if (res.ok || token === null || !HOLD_OVER_REST.has(res.error.code)) return res;
+      restOnly.add(token);
+    }
+  }
+  return api<CheckinResult>("/api/checkin", { body: input });
+}
+
 export function JoinClient() {
   const token = useSearchParams().get("t");
   const [phase, setPhase] = useState<Phase>(() => (token ? { name: "checking", via: "link" } : { name: "ready", focus: null }));
   const handledToken = useRef<string | null>(null);
+  const restOnly = useRef(new Set<string>());
+  const [live, setLive] = useState<LiveModule | null>(null);
+  useEffect(() => {
+    let on = true;
+    loadLive().then((m) => on && setLive(m), () => {});
+    return () => {
+      on = false;
+    };
+  }, []);
 
   const checkIn = useCallback(async (input: Input, via: Via) => {
     setPhase({ name: "checking", via });
-    const res = await api<CheckinResult>("/api/checkin", { body: input });
+    const res = await sendCheckin(input, restOnly.current);
     if (res.ok) {
       forgetLink();
-      setPhase({ name: "done", result: res.data, record: res.data.record, endedAt: null, key: ++resultCounter });
+      setPhase({ name: "done", result: res.data, record: res.data.record, endedAt: null, joinedOn: res.socketId ?? null, key: ++resultCounter });
       return;
     }
     // A signed-out scan stays in the address bar: it is where sign-in brings the student back.
@@ -119,9 +151,9 @@ export function JoinClient() {
             <p role="status" className="rounded-lg bg-slate-100 px-4 py-3 text-sm text-slate-800">
               {describeEnded(phase.record)}
             </p>
-          ) : (
-            <LiveUpdates sessionId={phase.result.session.id} onRecord={onRecord} onEnded={onEnded} />
-          )}
+          ) : live ? (
+            <live.LiveUpdates sessionId={phase.result.session.id} joinedOn={phase.joinedOn} onRecord={onRecord} onEnded={onEnded} />
+          ) : null}
           <Button variant="ghost" className="min-h-11 self-center" onClick={() => setPhase({ name: "ready", focus: null })}>
             Check in to another class
           </Button>
@@ -191,7 +223,13 @@ function FailedResult({
               Create an account
             </a>
           );
-        if (step === "enroll") return <EnrollRequest key={step} onApproved={() => onStep("retry")} />;
+        if (step === "enroll")
+          return (
+            // The placeholder holds the form's place so the buttons below do not jump when it arrives.
+            <Suspense key={step} fallback={<div className="h-[5.5rem]" aria-hidden="true" />}>
+              <EnrollRequest onApproved={() => onStep("retry")} />
+            </Suspense>
+          );
         const label = STEP_LABEL[step];
         if (!label) return null;
         return (

@@ -1,29 +1,93 @@
 "use client";
 
 import { useEffect, useRef } from "react";
-import type { RecordDto } from "@/lib/model/attendance";
-import { useSocket, type ClientSocket } from "@/lib/realtime/client";
+import type { ApiResult } from "@/lib/api/client";
+import type { CheckinResult, RecordDto } from "@/lib/model/attendance";
+import { getSocket, useSocket, type ClientSocket } from "@/lib/realtime/client";
+
+/**
+ * The page's live connection, loaded lazily so socket.io stays out of /join's
+ * first load, but started as soon as the page runs: a signed-in phone checks
+ * in over the socket it keeps open anyway for live updates, so a visit is one
+ * page load and one connection. A signed-out phone's handshake is refused; it
+ * checks in over REST, which holds its scan in a cookie (SPEC §3).
+ */
+
+/** A check-in whose ack has not come back by then is answered "no connection" (the page offers to retry; a retry is idempotent). */
+const ACK_TIMEOUT_MS = 15_000;
+
+type Outcome = "connected" | "refused";
+let first: Promise<Outcome> | null = null;
+
+/** Opens the page's socket (once) and tells how its first handshake went. */
+export function connect(): Promise<Outcome> {
+  if (!first) {
+    const socket = getSocket();
+    first = new Promise<Outcome>((resolve) => {
+      if (socket.connected) return resolve("connected");
+      socket.once("connect", () => resolve("connected"));
+      // Refused (signed out) or unreachable within the client's connection timeout: the page falls back to REST.
+      socket.once("connect_error", () => resolve("refused"));
+    });
+  }
+  return first;
+}
+
+/**
+ * How long a check-in waits for the first handshake before going over REST:
+ * a network that swallows websockets without refusing them must not keep
+ * the student waiting for the client's whole connection timeout.
+ */
+const HANDSHAKE_WAIT_MS = 4_000;
+
+/** The socket when it is connected now (after waiting a little for the first handshake), else null: check in over REST then. */
+export async function connectedSocket(): Promise<ClientSocket | null> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  await Promise.race([connect(), new Promise((resolve) => (timer = setTimeout(resolve, HANDSHAKE_WAIT_MS)))]);
+  clearTimeout(timer);
+  const socket = getSocket();
+  return socket.connected ? socket : null;
+}
+
+/** `attendance:checkin` on the socket, answered in the shape of `api()` so the page treats both channels alike. */
+export async function checkInOverSocket(socket: ClientSocket, input: { token: string } | { code: string }): Promise<ApiResult<CheckinResult> & { socketId?: string }> {
+  const socketId = socket.id;
+  try {
+    // `presence`: this page has the session open from now on (SPEC §9 counts /join pages), as its watch would say.
+    const reply = await socket.timeout(ACK_TIMEOUT_MS).emitWithAck("attendance:checkin", { ...input, presence: true });
+    if (reply.ok) {
+      const data: CheckinResult = { record: reply.record, session: reply.session, alreadyCheckedIn: reply.alreadyCheckedIn };
+      return { ok: true, status: data.alreadyCheckedIn ? 200 : 201, data, socketId };
+    }
+    return { ok: false, status: 0, error: reply.error };
+  } catch {
+    return { ok: false, status: 0, error: { code: "network_error", message: "No connection. Check your Wi-Fi and try again." } };
+  }
+}
 
 type LiveUpdatesProps = {
   sessionId: string;
+  /** The socket connection the check-in was acknowledged on: the server already put it in the session's room. */
+  joinedOn: string | null;
   onRecord: (record: RecordDto) => void;
   onEnded: (endedAt: string) => void;
 };
 
 /**
  * After a check-in: keeps the result true while the student looks at it. The
- * teacher may change the mark (excused, late…) or end the session; on every
- * (re)connect the page asks for its record again rather than trust missed
- * events. Loaded lazily so socket.io stays out of /join's first load.
+ * teacher may change the mark (excused, late…) or end the session; after
+ * every reconnect the page asks for its record again rather than trust missed
+ * events (the connection it checked in on is already watching).
  */
-export default function LiveUpdates({ sessionId, onRecord, onEnded }: LiveUpdatesProps) {
+export function LiveUpdates({ sessionId, joinedOn, onRecord, onEnded }: LiveUpdatesProps) {
   const handlers = useRef({ onRecord, onEnded });
   useEffect(() => {
     handlers.current = { onRecord, onEnded };
   });
 
   const { socket, status } = useSocket((s: ClientSocket) => {
-    s.emit("session:watch", { sessionId }, (reply) => {
+    if (joinedOn !== null && s.id === joinedOn) return;
+    s.emit("session:watch", { sessionId, presence: true }, (reply) => {
       if (!reply.ok || reply.role !== "student") return;
       if (reply.me) handlers.current.onRecord(reply.me);
       if (reply.session.status === "ended" && reply.session.endedAt) handlers.current.onEnded(reply.session.endedAt);

@@ -1,4 +1,6 @@
 import { createHmac, timingSafeEqual } from "node:crypto";
+import type { IncomingMessage } from "node:http";
+import type { TLSSocket } from "node:tls";
 import { isDeviceId, newDeviceId } from "../attendance/device";
 import { HELD_SCAN_MAX_AGE_MS, type HeldScan } from "../attendance/held-scan";
 import { getEnv } from "../env";
@@ -80,7 +82,11 @@ export function decodeHeldScan(value: string | undefined): HeldScan | null {
 }
 
 export function heldScanFromRequest(req: Request): HeldScan | null {
-  return decodeHeldScan(parseCookies(req.headers.get("cookie")).get(HELD_SCAN_COOKIE));
+  return heldScanFromCookies(req.headers.get("cookie"));
+}
+
+export function heldScanFromCookies(header: string | null | undefined): HeldScan | null {
+  return decodeHeldScan(parseCookies(header).get(HELD_SCAN_COOKIE));
 }
 
 /** Sets the held scan, or clears it (null). Kept a minute past its five so the server, not the browser, says "expired". */
@@ -92,4 +98,9 @@ export function heldScanCookie(held: HeldScan | null, secure: boolean): string {
 /** Cookies get `Secure` when the browser reached us over HTTPS (directly or through a TLS-terminating proxy). */
 export function isSecureRequest(req: Request): boolean {
   return new URL(req.url).protocol === "https:" || req.headers.get("x-forwarded-proto") === "https";
+}
+
+/** The same rule for a raw Node request (the socket's handshake). */
+export function isSecureConnection(req: IncomingMessage): boolean {
+  return (req.socket as TLSSocket | undefined)?.encrypted === true || req.headers["x-forwarded-proto"] === "https";
 }

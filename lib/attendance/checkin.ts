@@ -35,7 +35,7 @@ export type CheckinContext = {
 };
 
 /** The reply, and whether this call wrote the record (201) or found it (200). */
-export type CheckinOutcome = { result: CheckinResult; created: boolean };
+export type CheckinOutcome = { result: CheckinResult; created: boolean; courseId: string };
 
 type Resolved = { session: Session; course: Course; method: "qr" | "code" };
 
@@ -228,6 +228,7 @@ async function commitCheckin({ session, course, method }: Resolved, ctx: Checkin
   return {
     result: { record: committed.record, session: info, alreadyCheckedIn: committed.kind === "existing" },
     created: committed.kind === "created",
+    courseId: course.id,
   };
 }
 

@@ -25,6 +25,26 @@ export type ScanContext = {
   hold: (scan: HeldScan | null) => void;
 };
 
+/**
+ * The scan this browser holds, when this check-in is for that very token from
+ * the same device. Shared by REST and the socket (which reads the held scan
+ * from its handshake's cookies).
+ */
+export function matchingHeldScan(input: CheckinInput, held: HeldScan | null, deviceId: string | null): HeldScan | null {
+  const token = input.token?.trim();
+  return held && token !== undefined && held.token === token && held.deviceId === deviceId ? held : null;
+}
+
+/** The moment a held scan counts as, or `code_expired` when signing in took too long. */
+export function heldScanTime(held: HeldScan): number {
+  if (now() - held.scannedAt > HELD_SCAN_MAX_AGE_MS) {
+    throw new AppError("code_expired", "Signing in took more than 5 minutes, so that scan has expired. Scan the code on the screen again.", {
+      held: true,
+    });
+  }
+  return held.scannedAt;
+}
+
 export async function checkInHoldingScans(input: CheckinInput, ctx: ScanContext): Promise<CheckinOutcome> {
   const token = input.token?.trim();
   if (!ctx.user) {
@@ -41,15 +61,10 @@ export async function checkInHoldingScans(input: CheckinInput, ctx: ScanContext)
   }
 
   let scannedAt: number | undefined;
-  const { held } = ctx;
-  if (held && token !== undefined && held.token === token && held.deviceId === ctx.deviceId) {
+  const held = matchingHeldScan(input, ctx.held, ctx.deviceId);
+  if (held) {
     ctx.hold(null);
-    if (now() - held.scannedAt > HELD_SCAN_MAX_AGE_MS) {
-      throw new AppError("code_expired", "Signing in took more than 5 minutes, so that scan has expired. Scan the code on the screen again.", {
-        held: true,
-      });
-    }
-    scannedAt = held.scannedAt;
+    scannedAt = heldScanTime(held);
   }
 
   try {

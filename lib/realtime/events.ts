@@ -1,5 +1,6 @@
 import type { CheckinResult, CodeDto, Counts, ErrorDto, FlaggedDto, RecordDto, SessionDto, SessionView } from "../model/attendance";
 import type { EnrollmentStatus, PublicUser } from "../model/vocabulary";
+import type { HeldScan } from "../attendance/held-scan";
 
 // Typed Socket.IO contract (SPEC §5), imported by the server and the browser.
 
@@ -37,13 +38,16 @@ export interface ClientToServerEvents {
   /** `presence`: sent by /join, whose students count as connected phones (SPEC §9 `session:presence`). */
   "session:watch": (p: { sessionId: string; presence?: boolean }, ack: Ack<SessionView & { connected?: number }>) => void;
   "session:unwatch": (p: { sessionId: string }, ack?: Ack<object>) => void;
-  "attendance:checkin": (p: { token?: string; code?: string }, ack: Ack<CheckinResult>) => void;
+  /** `presence`: sent by /join; a successful check-in also watches the session (student room, and presence room with it). */
+  "attendance:checkin": (p: { token?: string; code?: string; presence?: boolean }, ack: Ack<CheckinResult>) => void;
   "course:watch": (p: { courseId: string }, ack: Ack<{ courseId: string }>) => void;
 }
 
 export interface SocketData {
   user: PublicUser;
   deviceId: string | null;
+  /** A scan this browser held while signed out (SPEC §3), from the handshake's cookies. */
+  heldScan: HeldScan | null;
   ip: string;
   userAgent: string | null;
 }

@@ -1,10 +1,11 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { sql } from "drizzle-orm";
+import { decodeHeldScan, HELD_SCAN_COOKIE } from "@/lib/api/cookies";
 import { computeCounts } from "@/lib/attendance/counts";
 import { getDb } from "@/lib/db/client";
 import { parseQrToken as parseToken } from "@/lib/model/qr-token";
 import { advanceClock, setClockOffset } from "@/lib/clock";
-import { emitAck, nextEvent, registerAndLogin } from "../api";
+import { ApiClient, emitAck, nextEvent, registerAndLogin } from "../api";
 import {
   audit,
   checkin,
@@ -12,6 +13,7 @@ import {
   counts,
   enrolledStudent,
   forStudent,
+  heardEvent,
   listen,
   liveCode,
   MIN,
@@ -22,7 +24,7 @@ import {
   watcher,
   type Account,
 } from "../attendance-fixtures";
-import { startTestServer, type TestServer } from "../server";
+import { handshakeHeaders, startTestServer, type TestServer } from "../server";
 
 // Checking in: by QR token and by code, once per student and device, the same over REST and the socket, and who may.
 let server: TestServer;
@@ -306,5 +308,86 @@ describe("ambiguous codes", () => {
     expect(yb.body.session.id).toBe(sb.id);
     // The QR names its session, so it is never ambiguous.
     expect((await checkin(both.client, { token: codeB.token })).body.session.id).toBe(sb.id);
+  });
+});
+
+describe("checking in over the page's socket", () => {
+  const SESSION = "next-auth.session-token";
+  const deviceFrom = (headers: Record<string, unknown>) => {
+    const set = ([] as unknown[]).concat(headers["set-cookie"] ?? []).map(String);
+    const line = set.find((c) => c.startsWith("rollcall_device="));
+    return { line, id: line ? line.split(";")[0].split("=")[1] : undefined };
+  };
+
+  it("gives a signed-in browser its device id in the handshake, checks in with it, and holds the device rule across socket and REST", async () => {
+    const c = await classroom(server, 3);
+    const [s0, s1, s2] = c.students;
+    const session = await startSession(c);
+    const code = await liveCode(c, session.id);
+
+    const browser = await server.socket({ cookie: `${SESSION}=${s0.token}` });
+    const device = deviceFrom(handshakeHeaders(browser));
+    expect(device.line).toMatch(/^rollcall_device=[A-Za-z0-9_-]{16,64}; Max-Age=\d+; Path=\/; HttpOnly; SameSite=Lax$/);
+    expect(await emitAck(browser, "attendance:checkin", { token: code.token })).toMatchObject({ ok: true, alreadyCheckedIn: false });
+    expect((await getDb().get<{ device_id: string }>(sql`SELECT device_id FROM attendance_records WHERE session_id = ${session.id} AND student_id = ${s0.user.id}`))?.device_id).toBe(device.id);
+
+    // The same phone, another student, over REST: refused.
+    s1.client.cookies.set("rollcall_device", device.id!);
+    expect((await checkin(s1.client, { token: code.token })).body.error.code).toBe("device_already_used");
+
+    // A browser that has its device id keeps it; a script with a bearer token gets none.
+    const again = await server.socket({ cookie: `${SESSION}=${s2.token}; rollcall_device=${device.id}` });
+    expect(deviceFrom(handshakeHeaders(again)).line).toBeUndefined();
+    expect(await emitAck(again, "attendance:checkin", { token: code.token })).toMatchObject({ ok: false, error: { code: "device_already_used" } });
+    const script = await server.socket({ token: s2.token });
+    expect(deviceFrom(handshakeHeaders(script)).line).toBeUndefined();
+  });
+
+  it("a socket that checked in hears the session's student events without asking session:watch, and /join's counts as present", async () => {
+    const c = await classroom(server, 1);
+    const [s0] = c.students;
+    const session = await startSession(c);
+    const staff = await watcher(server, c.teacher, session.id);
+    const code = await liveCode(c, session.id);
+    const phone = await server.socket({ cookie: `${SESSION}=${s0.token}` });
+    const presence = heardEvent(staff.socket, staff.events, "session:presence", (p) => p.sessionId === session.id && p.connected === 1);
+    expect(await emitAck(phone, "attendance:checkin", { token: code.token, presence: true })).toMatchObject({ ok: true });
+    await presence;
+    const ended = nextEvent(phone, "session:ended");
+    expect((await c.teacher.client.post(`/api/sessions/${session.id}/end`, {})).status).toBe(200);
+    expect(await ended).toMatchObject({ sessionId: session.id });
+  });
+
+  it("honours a scan held while signed out, as of the scan, once the student is signed in, and not after 5 minutes", async () => {
+    const c = await classroom(server, 1);
+    const [s0] = c.students;
+    const session = await startSession(c, { lateAfterMinutes: 2 });
+    const code = await liveCode(c, session.id);
+
+    // Signed out, the page checks in over REST: the scan is held in a cookie.
+    const phone = new ApiClient(server.url);
+    expect((await checkin(phone, { token: code.token })).body.error).toMatchObject({ code: "unauthenticated", held: true });
+    const scannedAt = decodeHeldScan(phone.cookies.get(HELD_SCAN_COOKIE))!.scannedAt;
+    const cookies = `${HELD_SCAN_COOKIE}=${phone.cookies.get(HELD_SCAN_COOKIE)}; rollcall_device=${phone.cookies.get("rollcall_device")}`;
+
+    // Four minutes later, signed in, the page's socket carries the held scan in its handshake.
+    advanceClock(4 * MIN);
+    const signedIn = await server.socket({ cookie: `${SESSION}=${s0.token}; ${cookies}` });
+    const ack = await emitAck(signedIn, "attendance:checkin", { token: code.token });
+    expect(ack).toMatchObject({ ok: true, record: { studentId: s0.user.id, status: "present", method: "qr" } });
+    expect(Date.parse(ack.record.checkedInAt)).toBe(scannedAt);
+
+    // Another browser's held scan, or a scan held too long, is worth nothing.
+    const c2 = await classroom(server, 1);
+    const [s1] = c2.students;
+    const other = new ApiClient(server.url);
+    const session2 = await startSession(c2);
+    const code2 = await liveCode(c2, session2.id);
+    await checkin(other, { token: code2.token });
+    const otherCookies = `${HELD_SCAN_COOKIE}=${other.cookies.get(HELD_SCAN_COOKIE)}; rollcall_device=${other.cookies.get("rollcall_device")}`;
+    advanceClock(6 * MIN);
+    const late = await server.socket({ cookie: `${SESSION}=${s1.token}; ${otherCookies}` });
+    expect(await emitAck(late, "attendance:checkin", { token: code2.token })).toMatchObject({ ok: false, error: { code: "code_expired", held: true } });
+    expect(await rowOf(session2.id, s1.user.id)).toBeUndefined();
   });
 });
