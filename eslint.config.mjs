@@ -9,7 +9,7 @@ export default defineConfig([
     // The browser's side of the split: UI code never reaches the database,
     // the settings (secrets), tokens or password hashing, even by accident.
     // Server-only special files (pages, layouts) may load data through the domain.
-    files: ["components/**/*.{ts,tsx}", "app/**/*.{ts,tsx}"],
+    files: ["components/**/*.{ts,tsx}", "app/**/*.{ts,tsx}", "pages/**/*.{ts,tsx}"],
     ignores: ["app/api/**", "app/**/page.tsx", "app/**/layout.tsx", "app/**/not-found.tsx", "app/**/actions.ts", "app/manifest.ts", "**/*.test.ts"],
     rules: {
       "no-restricted-imports": [

@@ -1,18 +1,19 @@
 import type { Metadata, Viewport } from "next";
+import { SITE } from "@/lib/model/site";
 import "./globals.css";
 
+// /join says the same in its own <head> (pages/join.tsx), from the same constants.
 export const metadata: Metadata = {
-  title: { default: "Rollcall", template: "%s · Rollcall" },
-  description: "Live classroom attendance: scan the code on the screen and you're in.",
-  applicationName: "Rollcall",
-  // The app icon small, so browsers stop asking for a missing /favicon.ico; the touch icon for home screens.
-  icons: { icon: [{ url: "/favicon.ico", sizes: "any" }], apple: "/apple-touch-icon.png" },
+  title: { default: SITE.name, template: `%s · ${SITE.name}` },
+  description: SITE.description,
+  applicationName: SITE.name,
+  icons: { icon: [{ url: SITE.favicon, sizes: "any" }], apple: SITE.appleTouchIcon },
 };
 
 export const viewport: Viewport = {
   width: "device-width",
   initialScale: 1,
-  themeColor: "#1d4ed8",
+  themeColor: SITE.themeColor,
 };
 
 export default function RootLayout({ children }: { children: React.ReactNode }) {

@@ -2,9 +2,10 @@
  * First-load JavaScript of a prerendered page: the gzip size of every script
  * its HTML runs (the noModule polyfill is skipped: modern browsers never
  * fetch it). Next 16 no longer prints this figure, so the /join budget
- * (issue 4: at most 150 kB compressed) is checked here after `next build`.
+ * (issue 13: at most 130 kB compressed; issue 4's was 150) is checked here
+ * after `next build`. Lazy chunks a page imports at run time are not counted.
  *
- *   npx tsx scripts/first-load-js.ts [route=/join] [--budget=150] [--dist=.next]
+ *   npx tsx scripts/first-load-js.ts [route=/join] [--budget=130] [--dist=.next]
  */
 import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
@@ -13,10 +14,12 @@ import { gzipSync } from "node:zlib";
 const args = process.argv.slice(2);
 const flag = (name: string) => args.find((a) => a.startsWith(`--${name}=`))?.split("=")[1];
 const route = args.find((a) => !a.startsWith("--")) ?? "/join";
-const budgetKb = Number(flag("budget") ?? 150);
+const budgetKb = Number(flag("budget") ?? 130);
 const dist = flag("dist") ?? process.env.NEXT_DIST_DIR ?? ".next";
 
-const htmlFile = path.join(dist, "server", "app", `${route === "/" ? "index" : route.replace(/^\//, "")}.html`);
+const name = route === "/" ? "index" : route.replace(/^\//, "");
+// A page of either router: the App Router's prerendered HTML, or the Pages Router's (where /join lives).
+const htmlFile = ["app", "pages"].map((router) => path.join(dist, "server", router, `${name}.html`)).find((f) => existsSync(f)) ?? path.join(dist, "server", "app", `${name}.html`);
 if (!existsSync(htmlFile)) {
   console.error(`${htmlFile} not found: is ${route} static (○ in the build output) and built into ${dist}?`);
   process.exit(2);

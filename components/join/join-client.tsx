@@ -1,6 +1,5 @@
 "use client";
 
-import { useSearchParams } from "next/navigation";
 import { lazy, Suspense, useCallback, useEffect, useRef, useState } from "react";
 import { Button, buttonClass } from "@/components/ui/button";
 import { api, type ApiResult } from "@/lib/api/client";
@@ -72,8 +71,8 @@ async function sendCheckin(input: Input, restOnly: Set<string>): Promise<ApiResu
   return api<CheckinResult>("/api/checkin", { body: input });
 }
 
-export function JoinClient() {
-  const token = useSearchParams().get("t");
+/** The check-in itself; `token` is the deep link's (`/join?t=…`), read from the address by the page. */
+export function JoinClient({ token }: { token: string | null }) {
   const [phase, setPhase] = useState<Phase>(() => (token ? { name: "checking", via: "link" } : { name: "ready", focus: null }));
   const handledToken = useRef<string | null>(null);
   const restOnly = useRef(new Set<string>());

@@ -1,0 +1,35 @@
+"use client";
+
+import { useSyncExternalStore } from "react";
+import { RollcallMark } from "@/components/rollcall-mark";
+import { JoinClient } from "./join-client";
+
+const noSubscription = () => () => {};
+/** The deep link's token, known in the browser only: undefined while the static HTML is rendered and hydrated. */
+const tokenInAddress = () => new URLSearchParams(window.location.search).get("t");
+const notYetKnown = () => undefined;
+
+/**
+ * The whole of /join. The page is static (SPEC §6): its HTML is the same for
+ * everyone, and everything that depends on the visitor (the `t` of a deep
+ * link, sign-in, the camera) happens in the browser once it runs.
+ */
+export function JoinPage() {
+  const token = useSyncExternalStore(noSubscription, tokenInAddress, notYetKnown);
+  return (
+    <div className="mx-auto flex min-h-dvh w-full max-w-md flex-col px-4 pb-10 pt-4">
+      <header className="mb-5 flex items-center justify-between">
+        {/* A plain link: the rest of the app is another router, and sign-in is a full page load anyway. */}
+        {/* eslint-disable-next-line @next/next/no-html-link-for-pages */}
+        <a href="/" className="flex items-center gap-2 rounded-md text-lg font-bold text-brand-700 focus-visible:outline-2 focus-visible:outline-offset-4 focus-visible:outline-brand-600">
+          <RollcallMark className="h-7 w-7" />
+          Rollcall
+        </a>
+      </header>
+      <main id="main" className="flex flex-1 flex-col">
+        <h1 className="mb-5 text-2xl font-bold tracking-tight text-slate-900">Check in to class</h1>
+        {token === undefined ? <p className="py-16 text-center text-slate-600">Loading…</p> : <JoinClient token={token} />}
+      </main>
+    </div>
+  );
+}
