@@ -46,8 +46,7 @@ test("a deep link checks a signed-in student in at once, and the result follows 
 
 test("a signed-in phone checks in over the socket it keeps for live updates: one connection, no REST call", async ({ page, context, teacher, newStudent, signIn }) => {
   const sessionId = await startSession(teacher);
-  const student = await newStudent();
-  expect((await teacher.api.post(`/api/courses/${teacher.courseId}/roster`, { data: { students: [{ email: student.email }] } })).status()).toBe(200);
+  const student = await newStudent({ enrollIn: teacher.courseId });
   await signIn(context, student);
   const { token } = await liveCode(teacher, sessionId);
   const rest: string[] = [];
@@ -386,4 +385,66 @@ test("the page's files come from memory: compressed once, cached for good, reval
     const again = await request.get(url, { headers: { "if-none-match": res.headers().etag } });
     expect(again.status(), url).toBe(304);
   }
+});
+
+test.describe("the service worker", () => {
+  const CACHE = "rollcall-join-v1";
+  const cachedPaths = (page: Page) =>
+    page.evaluate(async (name) => (await (await caches.open(name)).keys()).map((r) => new URL(r.url).pathname), CACHE);
+
+  test.afterEach(async ({ request }) => {
+    expect((await request.get("/__e2e/deploy?reset")).status()).toBe(200);
+  });
+
+  test("from the second visit /join comes from the phone: offline too, with nothing a signed-in answer holds", async ({ page, context, teacher, newStudent, signIn }) => {
+    const sessionId = await startSession(teacher);
+    const student = await newStudent({ enrollIn: teacher.courseId });
+    await signIn(context, student);
+    const { token } = await liveCode(teacher, sessionId);
+
+    // The first lecture: the page comes from the server; once checked in, the worker is set up and keeps the page.
+    await page.goto(`/join?t=${encodeURIComponent(token)}`);
+    await expect(resultTitle(page)).toHaveText(/^You're checked in — CS101, /);
+    await page.evaluate(() => navigator.serviceWorker.ready.then(() => undefined));
+    await expect.poll(() => cachedPaths(page)).toContain("/join");
+    // Only the page and the build's files: no API answer, no signed-in page, no token in a kept address.
+    for (const path of await cachedPaths(page)) expect(path === "/join" || path.startsWith("/_next/static/"), path).toBe(true);
+
+    // The next lecture, online: the page and its files come from the phone; the server is asked only whether the page changed.
+    const reached: string[] = [];
+    const onRequest = (r: import("@playwright/test").Request) => reached.push(`${r.serviceWorker() ? "worker" : "page"} ${new URL(r.url()).pathname}`);
+    context.on("request", onRequest);
+    const online = await page.goto("/join");
+    expect(online?.fromServiceWorker()).toBe(true);
+    await expect(page.getByLabel("Type the 6-digit code")).toBeVisible();
+    expect(reached.filter((r) => r.startsWith("worker"))).toEqual(["worker /join"]);
+    context.off("request", onRequest);
+
+    // Offline: the page still opens, and says so when it cannot check in.
+    await context.setOffline(true);
+    const offline = await page.goto("/join");
+    expect(offline?.fromServiceWorker()).toBe(true);
+    await expect(page.getByLabel("Type the 6-digit code")).toBeVisible();
+    await page.getByLabel("Type the 6-digit code").pressSequentially("123456", { delay: 20 });
+    await expect(resultTitle(page)).toHaveText("No connection");
+    await context.setOffline(false);
+  });
+
+  test("after a deploy the phone gets the new page at once, never the kept one", async ({ page, request }) => {
+    await page.goto("/join");
+    await expect(page.getByLabel("Type the 6-digit code")).toBeVisible();
+    await page.evaluate(() => navigator.serviceWorker.ready.then(() => undefined));
+    await expect.poll(() => cachedPaths(page)).toContain("/join");
+    await page.goto("/join");
+    await expect(page.locator('meta[name="e2e-build"]')).toHaveCount(0);
+
+    expect((await request.get("/__e2e/deploy?build=2")).status()).toBe(200);
+    const fresh = await page.goto("/join");
+    expect(fresh?.fromServiceWorker()).toBe(true);
+    await expect(page.locator('meta[name="e2e-build"]')).toHaveAttribute("content", "2");
+    await expect(page.getByLabel("Type the 6-digit code")).toBeVisible();
+    // What the worker keeps now is the new page.
+    await page.goto("/join");
+    await expect(page.locator('meta[name="e2e-build"]')).toHaveAttribute("content", "2");
+  });
 });

@@ -8,6 +8,7 @@ import { CodeEntry } from "./code-entry";
 import { describeEnded, describeError, describeRecord, waitText, type Message, type NextStep, type Via } from "./messages";
 import { ResultView } from "./result-view";
 import { Scanner } from "./scanner";
+import { registerServiceWorker } from "./service-worker";
 
 // Kept out of the first load: socket.io-client (with the live updates) is
 // fetched and connected as soon as the page runs, since a signed-in phone
@@ -112,6 +113,12 @@ export function JoinClient({ token }: { token: string | null }) {
     handledToken.current = token;
     void checkIn({ token }, "link");
   }, [token, checkIn]);
+
+  // The service worker is set up once the page is idle: never in the way of the deep link's check-in.
+  const busy = phase.name === "checking";
+  useEffect(() => {
+    if (!busy) registerServiceWorker();
+  }, [busy]);
 
   const onRecord = useCallback((record: RecordDto) => {
     setPhase((p) => (p.name === "done" ? { ...p, record } : p));

@@ -1,4 +1,6 @@
+import { readFileSync } from "node:fs";
 import type { IncomingMessage, ServerResponse } from "node:http";
+import path from "node:path";
 import { z } from "zod";
 import { hashPassword } from "@/lib/auth/password";
 import { issueToken } from "@/lib/auth/tokens";
@@ -6,6 +8,7 @@ import { createUser, emailSchema, findUser, findUserByEmail } from "@/lib/auth/u
 import { advanceClock, clockOffset, setClockOffset } from "@/lib/clock";
 import { findCourse } from "@/lib/courses/access";
 import { enroll, setEnrollmentStatus } from "@/lib/courses/enrollment";
+import { getEnv } from "@/lib/env";
 import { AppError, asAppError } from "@/lib/errors";
 import { newId } from "@/lib/ids";
 import { USER_KINDS, type PublicUser } from "@/lib/model/vocabulary";
@@ -17,13 +20,24 @@ import { E2E_PASSWORD } from "./accounts";
  * - `/__e2e/clock?advanceMs=N` or `?reset` moves the server clock (SPEC: injectable clock);
  * - `POST /__e2e/users` creates an account through the domain, optionally enrolled
  *   (approved) in a course, and mints the token a sign-in would give it;
- * - `POST /__e2e/token` mints that token for an existing account (the demo ones).
+ * - `POST /__e2e/token` mints that token for an existing account (the demo ones);
+ * - `/__e2e/deploy?build=N` makes `/join` answer as a new build would (its HTML with a marker, a new ETag),
+ *   `/__e2e/deploy?reset` the real build again: a deploy without restarting the server.
  * Specs about signing in keep using the real forms.
  */
 export function e2ePaths(req: IncomingMessage, res: ServerResponse): boolean {
   const url = new URL(req.url ?? "/", "http://x");
   if (url.pathname === "/__e2e/clock") {
     reply(res, clock(url.searchParams));
+    return true;
+  }
+  if (url.pathname === "/__e2e/deploy") {
+    deployed = url.searchParams.has("reset") ? null : (url.searchParams.get("build") ?? "2");
+    reply(res, { build: deployed });
+    return true;
+  }
+  if (deployed !== null && url.pathname === "/join" && (req.method === "GET" || req.method === "HEAD")) {
+    joinAsDeployed(req, res, deployed);
     return true;
   }
   const handler = req.method === "POST" ? POST[url.pathname] : undefined;
@@ -36,6 +50,20 @@ export function e2ePaths(req: IncomingMessage, res: ServerResponse): boolean {
       reply(res, { error: e.toJSON() }, e.status);
     });
   return true;
+}
+
+let deployed: string | null = null;
+
+/** /join as build N would serve it: the built page with `<meta name="e2e-build" content="N">`, its own ETag. */
+function joinAsDeployed(req: IncomingMessage, res: ServerResponse, build: string): void {
+  const etag = `W/"e2e-build-${build}"`;
+  if (req.headers["if-none-match"] === etag) {
+    res.writeHead(304, { etag }).end();
+    return;
+  }
+  const built = readFileSync(path.join(getEnv().NEXT_DIST_DIR, "server", "pages", "join.html"), "utf8");
+  const html = built.replace("<head>", `<head><meta name="e2e-build" content="${build}"/>`);
+  res.writeHead(200, { "content-type": "text/html; charset=utf-8", etag, "cache-control": "s-maxage=31536000" }).end(req.method === "HEAD" ? undefined : html);
 }
 
 function clock(params: URLSearchParams) {
