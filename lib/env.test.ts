@@ -1,5 +1,5 @@
 import { mkdtempSync, readFileSync, statSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { hostname, tmpdir } from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { EnvError, loadEnv } from "./env";
@@ -24,5 +24,23 @@ describe("loadEnv", () => {
     expect(() => loadEnv({ APP_URL: "ftp://x" })).toThrow(/APP_URL/);
     expect(() => loadEnv({ AUTH_SECRET: "short", DATABASE_PATH: "/tmp/x.db" })).toThrow(/AUTH_SECRET/);
     expect(() => loadEnv({ ALLOW_TEACHER_SIGNUP: "maybe", AUTH_SECRET: "x".repeat(40) })).toThrow(/ALLOW_TEACHER_SIGNUP/);
+    expect(() => loadEnv({ DATABASE_URL: "mysql://db/rollcall", AUTH_SECRET: "x".repeat(40) })).toThrow(
+      "Invalid setting DATABASE_URL: must be a PostgreSQL URL, e.g. postgres://rollcall:secret@db.example.edu:5432/rollcall",
+    );
+    expect(() => loadEnv({ DATABASE_URL: "not a url", AUTH_SECRET: "x".repeat(40) })).toThrow(/DATABASE_URL/);
+  });
+
+  it("uses the embedded SQLite file unless DATABASE_URL names a PostgreSQL server", () => {
+    const secret = { AUTH_SECRET: "x".repeat(40) };
+    expect(loadEnv(secret).DATABASE_URL).toBeNull();
+    expect(loadEnv({ ...secret, DATABASE_URL: "" }).DATABASE_URL).toBeNull();
+    expect(loadEnv({ ...secret, DATABASE_URL: "postgres://rollcall:pw@db.example.edu/rollcall" }).DATABASE_URL).toBe("postgres://rollcall:pw@db.example.edu/rollcall");
+    expect(loadEnv({ ...secret, DATABASE_URL: "postgresql://db:5433/x" }).DATABASE_URL).toBe("postgresql://db:5433/x");
+  });
+
+  it("names this process for /api/health: NODE_NAME, else host name and process id", () => {
+    const secret = { AUTH_SECRET: "x".repeat(40) };
+    expect(loadEnv({ ...secret, NODE_NAME: "node-a" }).NODE_NAME).toBe("node-a");
+    expect(loadEnv(secret).NODE_NAME).toBe(`${hostname()}:${process.pid}`);
   });
 });

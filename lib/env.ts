@@ -1,4 +1,5 @@
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, linkSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { hostname } from "node:os";
 import path from "node:path";
 import { z } from "zod";
 import { processSingleton } from "./process-store";
@@ -7,8 +8,27 @@ const bool = z
   .enum(["true", "false", "1", "0", "yes", "no"], { message: "must be true or false" })
   .transform((v) => v === "true" || v === "1" || v === "yes");
 
+const unsetWhenEmpty = (v: unknown) => (v === "" ? undefined : v);
+
+const postgresUrl = z.preprocess(
+  unsetWhenEmpty,
+  z
+    .string()
+    .refine((u) => {
+      try {
+        const url = new URL(u);
+        return (url.protocol === "postgres:" || url.protocol === "postgresql:") && url.hostname !== "";
+      } catch {
+        return false;
+      }
+    }, "must be a PostgreSQL URL, e.g. postgres://rollcall:secret@db.example.edu:5432/rollcall")
+    .optional(),
+);
+
 const schema = z.object({
   DATABASE_PATH: z.string().min(1).default("./data/rollcall.db"),
+  DATABASE_URL: postgresUrl,
+  NODE_NAME: z.preprocess(unsetWhenEmpty, z.string().max(100).optional()),
   PORT: z.coerce.number({ message: "must be a port number" }).int().min(0).max(65535).default(3000),
   APP_URL: z
     .url({ message: "must be an absolute http(s) URL, e.g. http://192.168.1.20:3000" })
@@ -22,7 +42,12 @@ const schema = z.object({
 });
 
 export type Env = {
+  /** The embedded SQLite file; also the folder for the generated AUTH_SECRET and the LAN certificate. */
   DATABASE_PATH: string;
+  /** PostgreSQL instead of the embedded SQLite file (SPEC §11); null: SQLite. */
+  DATABASE_URL: string | null;
+  /** What /api/health calls this process: NODE_NAME, else `<host name>:<process id>`. */
+  NODE_NAME: string;
   PORT: number;
   APP_URL: string;
   AUTH_SECRET: string;
@@ -51,6 +76,8 @@ export function loadEnv(source: Record<string, string | undefined> = process.env
   const databasePath = path.resolve(v.DATABASE_PATH);
   return {
     DATABASE_PATH: databasePath,
+    DATABASE_URL: v.DATABASE_URL ?? null,
+    NODE_NAME: v.NODE_NAME ?? `${hostname()}:${process.pid}`,
     PORT: v.PORT,
     APP_URL: (v.APP_URL ?? `http://localhost:${v.PORT}`).replace(/\/+$/, ""),
     AUTH_SECRET: v.AUTH_SECRET ?? persistedSecret(path.dirname(databasePath)),
@@ -63,17 +90,32 @@ export function loadEnv(source: Record<string, string | undefined> = process.env
 
 function persistedSecret(dir: string): string {
   const file = path.join(dir, "auth-secret");
-  if (existsSync(file)) {
-    const s = readFileSync(file, "utf8").trim();
-    if (s.length >= 32) return s;
-  }
+  const read = () => (existsSync(file) ? readFileSync(file, "utf8").trim() : "");
+  const existing = read();
+  if (existing.length >= 32) return existing;
   mkdirSync(dir, { recursive: true });
   const secret = crypto.getRandomValues(new Uint8Array(32));
   const value = Buffer.from(secret).toString("base64url");
-  writeFileSync(file, value + "\n", { mode: 0o600 });
-  return value;
+  if (existsSync(file)) {
+    // Too short to be ours: replace it.
+    writeFileSync(file, value + "\n", { mode: 0o600 });
+    return value;
+  }
+  // Written aside, then linked into place: when several processes start at
+  // once (WORKERS), the first link wins, whole, and everyone reads that one.
+  const aside = `${file}.${process.pid}.${Date.now()}`;
+  writeFileSync(aside, value + "\n", { mode: 0o600 });
+  try {
+    linkSync(aside, file);
+    return value;
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== "EEXIST") throw e;
+    return read();
+  } finally {
+    rmSync(aside, { force: true });
+  }
 }
 
 export function getEnv(): Env {
-  return processSingleton(`env:${process.env.DATABASE_PATH ?? ""}`, () => loadEnv());
+  return processSingleton(`env:${process.env.DATABASE_PATH ?? ""}:${process.env.DATABASE_URL ?? ""}`, () => loadEnv());
 }

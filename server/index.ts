@@ -4,7 +4,7 @@ import type { AddressInfo } from "node:net";
 import path from "node:path";
 import next from "next";
 import { PEER_ADDRESS_HEADER } from "@/lib/api/client-address";
-import { closeDb, getDb } from "@/lib/db/client";
+import { closeDb, openDb } from "@/lib/db/client";
 import { getEnv } from "@/lib/env";
 import { setIo } from "@/lib/realtime/io";
 import { attachSocketServer } from "./socket";
@@ -31,7 +31,7 @@ export async function startServer(opts: StartOptions = {}): Promise<RunningServe
   process.env.AUTH_SECRET ??= env.AUTH_SECRET;
   process.env.AUTH_TRUST_HOST ??= "true";
 
-  getDb(); // opens and migrates before the first request
+  await openDb(); // opens and migrates before the first request
   // The files of /join (and every other build file, icon and the manifest) from memory, compressed while Next prepares;
   // development keeps Next's own serving.
   const staticLoad = opts.dev ? null : loadStaticFiles({ distDir: env.NEXT_DIST_DIR, publicDir: path.join(process.cwd(), "public"), pages: ["/join"] });

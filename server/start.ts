@@ -1,7 +1,8 @@
 import { spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import path from "node:path";
-import { getDb } from "@/lib/db/client";
+import { openDb } from "@/lib/db/client";
+import { describePostgresError } from "@/lib/db/postgres";
 import { describeDemo, seedDemo } from "@/lib/seed/demo";
 import { EnvError, getEnv } from "@/lib/env";
 import { lanAddresses, selfSignedCertificate } from "./https";
@@ -22,12 +23,20 @@ async function main() {
     }
     throw e;
   }
+  // Before the build: an unreachable database should say so at once, in one line.
+  let db;
+  try {
+    db = await openDb();
+  } catch (e) {
+    console.error(`rollcall: ${env.DATABASE_URL ? describePostgresError(e, env.DATABASE_URL) : `cannot open the database at ${env.DATABASE_PATH}: ${e instanceof Error ? e.message : String(e)}`}`);
+    process.exit(1);
+  }
   if (!dev && !existsSync(path.join(env.NEXT_DIST_DIR, "BUILD_ID"))) {
     console.log("rollcall: no production build yet; running `next build` (a minute or two, once)…");
     const r = spawnSync(process.execPath, [require.resolve("next/dist/bin/next"), "build"], { stdio: "inherit", env: process.env });
     if (r.status !== 0) process.exit(r.status ?? 1);
   }
-  const summary = await seedDemo(getDb());
+  const summary = await seedDemo(db);
   if (summary) console.log(describeDemo(summary));
 
   const https = args.has("--https") || env.HTTPS ? await selfSignedCertificate(path.dirname(env.DATABASE_PATH)) : undefined;

@@ -21,7 +21,18 @@ export interface Queryable {
   run(query: SQL): Promise<number>;
 }
 
+export type LockMode = "shared" | "exclusive";
+
 export interface Transaction extends Queryable {
+  /**
+   * Holds a named lock until this transaction ends, for writers that must not
+   * interleave (a check-in and the end of its session, two marks of one
+   * student). Shared holders run side by side; an exclusive one waits for them
+   * and they for it. Take locks before reading what they protect, and always in
+   * the same order. On SQLite a no-op: its write transactions already run one
+   * at a time, across processes too (BEGIN IMMEDIATE).
+   */
+  lock(key: string, mode?: LockMode): Promise<void>;
   /**
    * Runs `fn` once this transaction has committed, never if it rolls back.
    * Failures are the caller's to guard (lib/events.ts does it for every fact).
@@ -40,6 +51,12 @@ export interface Database extends Queryable {
    * Only database work may be awaited inside: no network calls, no timers.
    */
   transaction<T>(fn: (tx: Transaction) => Promise<T>): Promise<T>;
+  /**
+   * Resolves once the database is reachable and its schema up to date;
+   * rejects with the reason otherwise. Queries wait for it on their own; the
+   * server awaits it at start to fail with one clear line.
+   */
+  ready(): Promise<void>;
   /** Is the database answering? For /api/health. */
   ping(): Promise<void>;
   close(): Promise<void>;

@@ -103,6 +103,8 @@ export class SqliteDatabase implements Database {
         all: async <R>(q: SQL) => this.execAll<R>(q),
         get: async <R>(q: SQL) => this.execGet<R>(q),
         run: async (q: SQL) => this.execRun(q),
+        // Transactions here already run one at a time (the lock above, BEGIN IMMEDIATE across processes).
+        lock: noLock,
         afterCommit: (f) => void open.afterCommit.push(f),
       },
     };
@@ -125,6 +127,10 @@ export class SqliteDatabase implements Database {
     return result;
   }
 
+  async ready(): Promise<void> {
+    // Opened and migrated synchronously by openSqlite.
+  }
+
   async ping(): Promise<void> {
     this.sqlite.prepare("SELECT 1").get();
   }
@@ -134,6 +140,8 @@ export class SqliteDatabase implements Database {
     this.sqlite.close();
   }
 }
+
+const noLock = async () => {};
 
 /** better-sqlite3 binds numbers, strings, bigints, buffers and null only. */
 function bindable(v: unknown): unknown {

@@ -11,7 +11,8 @@ afterAll(() => server.close());
 describe("test server", () => {
   it("serves health, a registered account and an authenticated socket", async () => {
     const res = await fetch(server.url + "/api/health");
-    expect(await res.json()).toMatchObject({ ok: true, db: "ok" });
+    expect(res.status).toBe(200);
+    expect(await res.json()).toEqual({ ok: true, version: expect.any(String), db: "ok", node: expect.any(String) });
     const t = await registerAndLogin(server.url, "teacher");
     const me = await t.client.get("/api/me");
     expect(me.body.user.email).toBe(t.email);

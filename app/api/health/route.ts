@@ -1,15 +1,11 @@
 import { json, route } from "@/lib/api/route";
-import { getDb } from "@/lib/db/client";
+import { checkHealth } from "@/lib/health";
 import pkg from "@/package.json";
 
 export const dynamic = "force-dynamic";
 
+/** `{ ok, version, db, node }` (SPEC §11); 503 naming the dependency that failed ("error"). */
 export const GET = route(async () => {
-  let db = "ok";
-  try {
-    await getDb().ping();
-  } catch {
-    db = "error";
-  }
-  return json({ ok: db === "ok", version: pkg.version, db }, db === "ok" ? 200 : 503);
+  const report = await checkHealth(pkg.version);
+  return json(report, report.ok ? 200 : 503);
 });
