@@ -1,4 +1,5 @@
 import { countsCache, enableCountsCache } from "@/lib/attendance/counts";
+import { isSoleWriter } from "@/lib/db/client";
 import { subscribe } from "@/lib/events";
 import { accessRevocation } from "@/lib/realtime/access";
 import { broadcaster } from "@/lib/realtime/broadcast";
@@ -12,7 +13,9 @@ import { codeRotation } from "@/lib/realtime/rotation";
  * after it reads counts that include the change.
  */
 export function wireSubscribers(io: RollcallServer) {
-  const disableCounts = enableCountsCache();
+  // Counts kept from facts are only right when this process hears every write:
+  // with other writers (PostgreSQL nodes) every read counts in the database.
+  const disableCounts = isSoleWriter() ? enableCountsCache() : () => {};
   const rotation = codeRotation(io);
   const presence = presenceTracker(io);
   // Access revocation before the broadcaster: someone who just lost access hears nothing broadcast after that commit.

@@ -13,6 +13,7 @@ import { courseAccess } from "../courses/access";
 import { matchCode, verifyToken } from "./codes";
 import { countsAfterCheckin } from "./counts";
 import { reserveCodeAttempt } from "./limits";
+import { holdRecord, holdSession } from "./locks";
 import { deviceOwner, findRecordRow, flagRecord, insertCheckin, recordDto } from "./records";
 import { activeSessions, closesAt, loadSession, sessionStatus, sessionsEndedSince } from "./sessions";
 
@@ -152,6 +153,7 @@ async function commitCheckin({ session, course, method }: Resolved, ctx: Checkin
   }
   const t = now();
   const committed = await getDb().transaction(async (tx): Promise<Committed> => {
+    await Promise.all([holdSession(tx, session.id, "shared"), holdRecord(tx, session.id, user.id)]);
     const existing = await findRecordRow(session.id, user.id, tx);
     // An end that committed a moment ago (after this code was validated) wrote
     // an automatic absent: the student hears that the session ended.
@@ -190,6 +192,7 @@ async function commitCheckin({ session, course, method }: Resolved, ctx: Checkin
       // A unique index refused the row: the student's own record (written by a
       // racing request) or another student's check-in from this device.
       const raced = await findRecordRow(session.id, user.id, tx);
+      if (raced?.method === "auto") throw new AppError("session_ended", endedMessage(course));
       if (raced) return { kind: "existing", record: recordDto(raced) };
       const other = ctx.deviceId ? await deviceOwner(tx, session.id, ctx.deviceId, user.id) : undefined;
       if (!other) throw new Error("check-in refused by the database for no known reason");

@@ -1,20 +1,25 @@
 import { sql } from "drizzle-orm";
-import { getDb, type Queryable } from "../db/client";
+import { getDb, type Queryable, type Transaction } from "../db/client";
 import type { DomainEvent } from "../events";
 import type { Counts } from "../model/attendance";
 import { processSingleton } from "../process-store";
+import { holdCounts } from "./locks";
 
-/** Counts of one session over its course's approved students (SPEC §4). */
+/** Counts of one session over its course's approved students (SPEC §4), in one statement. */
 export async function computeCounts(sessionId: string, courseId: string, db: Queryable = getDb()): Promise<Counts> {
-  const rows = await db.all<{ status: keyof Counts; n: number }>(sql`
+  const rows = await db.all<{ status: keyof Counts | "total"; n: number }>(sql`
+    SELECT 'total' AS status, count(*) AS n FROM enrollments WHERE course_id = ${courseId} AND status = 'approved'
+    UNION ALL
     SELECT r.status AS status, count(*) AS n FROM attendance_records r
     JOIN enrollments e ON e.course_id = ${courseId} AND e.student_id = r.student_id AND e.status = 'approved'
     WHERE r.session_id = ${sessionId} GROUP BY r.status`);
-  const total = await db.get<{ n: number }>(sql`
-    SELECT count(*) AS n FROM enrollments WHERE course_id = ${courseId} AND status = 'approved'`);
-  const counts: Counts = { present: 0, late: 0, absent: 0, excused: 0, unmarked: 0, total: Number(total?.n ?? 0) };
+  const counts: Counts = { present: 0, late: 0, absent: 0, excused: 0, unmarked: 0, total: 0 };
   let marked = 0;
   for (const r of rows) {
+    if (r.status === "total") {
+      counts.total = Number(r.n);
+      continue;
+    }
     counts[r.status] = Number(r.n);
     marked += Number(r.n);
   }
@@ -23,8 +28,20 @@ export async function computeCounts(sessionId: string, courseId: string, db: Que
 }
 
 /**
+ * The session's counts as this transaction will commit them. Where several
+ * processes write, writers of one session count one at a time right before
+ * their commit (`holdCounts`), so the counts include every change committed
+ * before and the events leave in commit order.
+ */
+export async function countsAtCommit(tx: Transaction, sessionId: string, courseId: string): Promise<Counts> {
+  await holdCounts(tx, sessionId);
+  return computeCounts(sessionId, courseId, tx);
+}
+
+/**
  * Counts are read on every check-in, so a process that hears every write
- * (it subscribed `countsCache`) keeps them per session. Each change carries
+ * (it subscribed `countsCache`; only where it is the sole writer, see
+ * server/wire.ts) keeps them per session. Each change carries
  * the counts as of its own commit (`countsAfter`, inside the transaction),
  * so events reach consoles in commit order with counts that match. A process
  * that did not subscribe always counts.
@@ -47,10 +64,10 @@ export async function getCounts(sessionId: string, courseId: string, db: Queryab
  * fewer unmarked. From the cache when it has them; nothing is cached until
  * the transaction commits and its event arrives.
  */
-export async function countsAfterCheckin(tx: Queryable, sessionId: string, courseId: string, status: keyof Counts): Promise<Counts> {
+export async function countsAfterCheckin(tx: Transaction, sessionId: string, courseId: string, status: keyof Counts): Promise<Counts> {
   const c = cache();
   const before = c.enabled ? c.bySession.get(sessionId) : undefined;
-  if (!before) return computeCounts(sessionId, courseId, tx);
+  if (!before) return countsAtCommit(tx, sessionId, courseId);
   const after = { ...before };
   after[status] += 1;
   after.unmarked = Math.max(0, after.unmarked - 1);

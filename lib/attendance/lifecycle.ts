@@ -13,8 +13,9 @@ import type { StartSessionInput } from "../model/settings";
 import type { PublicUser } from "../model/vocabulary";
 import { authorize, lockCourse } from "../courses/access";
 import { snapshot, type CodeSource } from "./codes";
-import { computeCounts } from "./counts";
-import { insertAutoAbsent, unmarkedStudents } from "./records";
+import { countsAtCommit } from "./counts";
+import { holdSession } from "./locks";
+import { autoAbsentees, insertAutoAbsent } from "./records";
 import { approvedStudentIds, loadSession, sessionDto, type SessionWithCourse } from "./sessions";
 
 /** Opens a session with the course's defaults (or the given overrides). One active session per course. */
@@ -80,19 +81,24 @@ export async function endActiveSession(
   tx: Transaction,
   actor: PublicUser,
   { session, course }: SessionWithCourse,
-  t: number,
+  notBefore: number,
 ): Promise<{ session: SessionDto; counts: Counts }> {
   const sessionId = session.id;
-  const ended = sessionDto({ ...session, status: "ended", endedAt: t, endedBy: actor.id }, course);
+  // Alone on the session: check-ins and marks in flight finish first, later ones see it ended.
+  await holdSession(tx, sessionId, "exclusive");
+  // The moment of the end is taken once those are in: no accepted scan is later than the end.
+  const t = Math.max(notBefore, now());
   const changed = await tx.run(sql`
     UPDATE sessions SET status = 'ended', ended_at = ${t}, ended_by = ${actor.id}
     WHERE id = ${sessionId} AND status = 'active'`);
   if (changed === 0) throw new AppError("session_ended");
+  const ended = sessionDto({ ...session, status: "ended", endedAt: t, endedBy: actor.id }, course);
   const scope = { at: t, actorId: actor.id, sessionId, courseId: session.courseId };
-  await auditEach(tx, { ...scope, entity: "record", action: "auto_absent", from: null, to: "absent" }, unmarkedStudents(sessionId, session.courseId));
   await insertAutoAbsent(tx, sessionId, session.courseId, actor.id, t);
+  // One audit event per absence written just now: only an end writes method 'auto', and a session ends once.
+  await auditEach(tx, { ...scope, entity: "record", action: "auto_absent", from: null, to: "absent" }, autoAbsentees(sessionId));
   await audit(tx, { ...scope, entity: "session", action: "end", subjectId: sessionId, from: "active", to: "ended" });
-  const counts = await computeCounts(sessionId, session.courseId, tx);
+  const counts = await countsAtCommit(tx, sessionId, session.courseId);
   publish(tx, { type: "session.ended", session: ended, counts, studentIds: await approvedStudentIds(session.courseId, tx) });
   return { session: ended, counts };
 }

@@ -8,7 +8,8 @@ import { publish } from "../events";
 import type { Counts, RecordDto } from "../model/attendance";
 import { ATTENDANCE_STATUSES, type AttendanceStatus, type PublicUser } from "../model/vocabulary";
 import { authorize } from "../courses/access";
-import { computeCounts } from "./counts";
+import { countsAtCommit } from "./counts";
+import { holdRecord, holdSession } from "./locks";
 import { findRecordRow, recordDto, upsertMark } from "./records";
 import { loadSession } from "./sessions";
 
@@ -30,6 +31,7 @@ export async function markAttendance(
   const { session } = await loadSession(sessionId);
   await authorize(actor.id, session.courseId, "attendance.mark");
   return getDb().transaction(async (tx) => {
+    await Promise.all([holdSession(tx, sessionId, "shared"), holdRecord(tx, sessionId, studentId)]);
     const known = await tx.get(sql`
       SELECT 1 AS known FROM users u WHERE u.id = ${studentId} AND (
         EXISTS (SELECT 1 FROM enrollments e WHERE e.course_id = ${session.courseId} AND e.student_id = u.id)
@@ -49,7 +51,7 @@ export async function markAttendance(
       from: before?.status ?? null, to: input.status, note,
     });
     const record = recordDto((await findRecordRow(sessionId, studentId, tx))!);
-    const counts = await computeCounts(sessionId, session.courseId, tx);
+    const counts = await countsAtCommit(tx, sessionId, session.courseId);
     const previous: AttendanceStatus | null = before?.status ?? null;
     publish(tx, { type: "attendance.marked", courseId: session.courseId, sessionId, record, counts, previous, via: "mark" });
     return { record, counts };

@@ -144,6 +144,11 @@ export function unmarkedStudents(sessionId: string, courseId: string) {
       AND NOT EXISTS (SELECT 1 FROM attendance_records r WHERE r.session_id = ${sessionId} AND r.student_id = e.student_id)`;
 }
 
+/** The students an end marked absent automatically (one `subject_id` column, for `auditEach`). */
+export function autoAbsentees(sessionId: string) {
+  return sql`SELECT student_id AS subject_id FROM attendance_records WHERE session_id = ${sessionId} AND method = 'auto'`;
+}
+
 export async function insertAutoAbsent(tx: Queryable, sessionId: string, courseId: string, markedBy: string, at: number): Promise<void> {
   await tx.run(sql`
     INSERT INTO attendance_records (session_id, student_id, status, method, marked_by, flagged, created_at, updated_at)

@@ -2,7 +2,7 @@ import { sql } from "drizzle-orm";
 import { z } from "zod";
 import { audit } from "../audit";
 import { now } from "../clock";
-import { getDb } from "../db/client";
+import { getDb, type Transaction } from "../db/client";
 import { AppError } from "../errors";
 import { publish } from "../events";
 import { ENROLLMENT_STATUSES, isStaff, type EnrollmentStatus, type PublicUser } from "../model/vocabulary";
@@ -49,6 +49,7 @@ export async function enroll(user: PublicUser, code: string): Promise<EnrollResu
   const found = await courseByEnrollCode(code);
   if (!found) throw new AppError("not_found", "No course has that enroll code. Check it with your teacher.");
   return getDb().transaction(async (tx) => {
+    await holdEnrollment(tx, found.id, user.id);
     const access = (await courseAccess(user.id, found.id, tx))!;
     const { course } = access;
     if (isStaff(access.role)) throw new AppError("forbidden", "You teach this course, so you cannot enroll in it.");
@@ -93,6 +94,7 @@ export async function setEnrollmentStatus(
   input: { status?: EnrollmentStatus; studentNumber?: string | null },
 ) {
   return getDb().transaction(async (tx) => {
+    await holdEnrollment(tx, courseId, studentId);
     const { course } = await authorize(actor.id, courseId, "roster.manage", tx);
     const current = await tx.get<{ status: EnrollmentStatus; studentNumber: string | null; staff: number }>(sql`
       SELECT e.status, e.student_number AS "studentNumber",
@@ -123,6 +125,15 @@ export async function setEnrollmentStatus(
     }
     return { courseId, studentId, status, studentNumber, updatedAt: new Date(t).toISOString() };
   });
+}
+
+/**
+ * One change to a student's enrollment at a time, across processes: each
+ * change reads the status the previous one wrote, so a rejection cannot be
+ * overwritten by a request in flight and the audit trail chains from → to.
+ */
+export function holdEnrollment(tx: Transaction, courseId: string, studentId: string): Promise<void> {
+  return tx.lock(`enrollment:${courseId}:${studentId}`);
 }
 
 export type CourseStudent = { id: string; name: string; email: string; status: EnrollmentStatus };

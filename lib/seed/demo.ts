@@ -4,7 +4,7 @@ import { now } from "../clock";
 import { newEnrollCode, newId } from "../ids";
 import { courseLabel } from "../model/course";
 import type { UserKind } from "../model/vocabulary";
-import type { Database, Queryable } from "../db/database";
+import { isUniqueViolation, type Database, type Queryable } from "../db/database";
 
 export const DEMO_PASSWORD = "rollcall-demo";
 export const DEMO_TEACHER_EMAIL = "teacher@rollcall.test";
@@ -28,9 +28,15 @@ export async function seedDemo(db: Database): Promise<DemoSummary | null> {
     email: demoStudentEmail(i + 1),
   }));
   const course = { id: newId(), name: "Introduction to Computer Science", code: "CS101", term: "Fall 2026", enrollCode: newEnrollCode() };
-  await db.transaction((tx) =>
-    seedCourse(tx, { teacher: { id: newId(), name: "Dr. Grace Hopper", email: DEMO_TEACHER_EMAIL }, students, course, passwordHash }),
-  );
+  try {
+    await db.transaction((tx) =>
+      seedCourse(tx, { teacher: { id: newId(), name: "Dr. Grace Hopper", email: DEMO_TEACHER_EMAIL }, students, course, passwordHash }),
+    );
+  } catch (e) {
+    // Another node starting at the same moment on the same empty database seeded it first.
+    if (isUniqueViolation(e)) return null;
+    throw e;
+  }
   return {
     teacherEmail: DEMO_TEACHER_EMAIL,
     studentEmails: students.map((s) => s.email),
