@@ -1,10 +1,11 @@
 // Prints one closing line for CI, "tests: N passed, N failed, N skipped", from the
-// JSON reports of Vitest and Playwright written during `npm test`.
+// JSON reports of Vitest (both engines) and Playwright written during `npm test`.
 import { existsSync, readFileSync } from "node:fs";
 
 let passed = 0, failed = 0, skipped = 0;
-const vitest = ".ci-results/vitest.json";
-if (existsSync(vitest)) {
+// Vitest runs twice: on SQLite (vitest.json) and on PostgreSQL (vitest-pg.json).
+for (const vitest of [".ci-results/vitest.json", ".ci-results/vitest-pg.json"]) {
+  if (!existsSync(vitest)) continue;
   const r = JSON.parse(readFileSync(vitest, "utf8"));
   passed += r.numPassedTests;
   failed += r.numFailedTests;

@@ -149,7 +149,7 @@ export type AuditRow = { actor_id: string; action: string; subject_id: string; f
 
 export async function audit(sessionId: string, action?: string): Promise<AuditRow[]> {
   return getDb().all<AuditRow>(sql`
-    SELECT * FROM audit_events WHERE session_id = ${sessionId} AND (${action ?? null} IS NULL OR action = ${action ?? null}) ORDER BY id`);
+    SELECT * FROM audit_events WHERE session_id = ${sessionId} AND (CAST(${action ?? null} AS text) IS NULL OR action = ${action ?? null}) ORDER BY id`);
 }
 
 export async function sessionRow(sessionId: string): Promise<Session> {
