@@ -6,6 +6,8 @@ const FORMATS = {
   datetime: { weekday: "short", month: "short", day: "numeric", hour: "2-digit", minute: "2-digit" },
   date: { weekday: "short", month: "short", day: "numeric", year: "numeric" },
   time: { hour: "2-digit", minute: "2-digit" },
+  day: { month: "short", day: "numeric" },
+  weekday: { weekday: "short", month: "short", day: "numeric" },
 } satisfies Record<string, Intl.DateTimeFormatOptions>;
 
 const noSubscribe = () => () => {};

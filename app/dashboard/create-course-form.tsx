@@ -11,6 +11,18 @@ import { api } from "@/lib/api/client";
 type Created = { course: { id: string; name: string; enrollCode: string } };
 type Issue = { path: string; message: string };
 
+function browserTimeZone(): string | null {
+  try {
+    return Intl.DateTimeFormat().resolvedOptions().timeZone || null;
+  } catch {
+    return null;
+  }
+}
+
+function hasIssue(issues: unknown, path: string): boolean {
+  return Array.isArray(issues) && (issues as Issue[]).some((i) => i.path === path);
+}
+
 export function CreateCourseForm() {
   const router = useRouter();
   const [name, setName] = useState("");
@@ -28,7 +40,11 @@ export function CreateCourseForm() {
     setError(null);
     setIssues({});
     setCreated(null);
-    const res = await api<Created>("/api/courses", { body: { name, code, term, autoApprove } });
+    // The course keeps the creating teacher's zone (SPEC §9): dates in exports and date filters use it.
+    const timeZone = browserTimeZone();
+    let res = await api<Created>("/api/courses", { body: { name, code, term, autoApprove, ...(timeZone ? { timeZone } : {}) } });
+    // A zone this browser knows but the server's zone database does not: the course falls back to UTC.
+    if (!res.ok && timeZone && hasIssue(res.error.issues, "timeZone")) res = await api<Created>("/api/courses", { body: { name, code, term, autoApprove } });
     setPending(false);
     if (!res.ok) {
       const byField: Record<string, string> = {};

@@ -6,7 +6,11 @@ import { requirePageUser } from "@/lib/auth/page";
 import { listCourses } from "@/lib/courses/courses";
 import { enrollmentCounts } from "@/lib/courses/enrollment";
 import { studentSummary, type StudentCourseSummary } from "@/lib/courses/student-summary";
+import { courseLabel } from "@/lib/model/course";
+import type { MyCourseAttendance } from "@/lib/model/records";
 import { isStaff } from "@/lib/model/vocabulary";
+import { myAttendance } from "@/lib/records/student";
+import { AtRiskWarning } from "@/components/records/at-risk-warning";
 import { CreateCourseForm } from "./create-course-form";
 import { EnrollForm } from "./enroll-form";
 import { OpenSessionBanner } from "./open-session-banner";
@@ -20,22 +24,35 @@ export default async function DashboardPage() {
   const courses = await listCourses(user);
   const teaching = courses.filter((c) => isStaff(c.role));
   const taking = courses.filter((c) => !isStaff(c.role));
-  const [counts, summary] = await Promise.all([
+  const [counts, summary, attendance] = await Promise.all([
     enrollmentCounts(teaching.map((c) => c.id)),
     taking.length ? studentSummary(user.id) : new Map<string, StudentCourseSummary>(),
+    taking.length ? myAttendance(user) : ([] as MyCourseAttendance[]),
   ]);
+  const mine = new Map(attendance.map((a) => [a.courseId, a]));
+  const atRisk = attendance.filter((a) => a.atRisk);
   const isTeacher = user.kind === "teacher";
   const open = taking.filter((c) => summary.get(c.id)?.openSession);
 
   return (
     <>
       <AppHeader user={user} />
-      <LiveRefresh events={["session:started", "session:ended", "enrollment:requested", "enrollment:updated"]} courseIds={teaching.map((c) => c.id)} />
+      <LiveRefresh events={["session:started", "session:ended", "enrollment:requested", "enrollment:updated", ...(taking.length ? (["attendance:marked"] as const) : [])]} courseIds={teaching.map((c) => c.id)} />
       <main id="main" className="mx-auto flex max-w-5xl flex-col gap-10 px-4 py-6 sm:px-6 sm:py-10">
         <h1 className="text-2xl font-bold tracking-tight sm:text-3xl">Hi, {user.name.split(" ")[0]}</h1>
 
         {open.map((c) => (
           <OpenSessionBanner key={c.id} course={c} summary={summary.get(c.id)!} />
+        ))}
+
+        {atRisk.map((a) => (
+          <AtRiskWarning
+            key={a.courseId}
+            courseName={courseLabel({ name: a.courseName, code: a.courseCode })}
+            rate={a.rate}
+            warnBelowPercent={a.warnBelowPercent}
+            href={`/courses/${encodeURIComponent(a.courseId)}`}
+          />
         ))}
 
         {isTeacher || teaching.length > 0 ? (
@@ -76,7 +93,7 @@ export default async function DashboardPage() {
               ) : (
                 <ul className="mt-3 grid gap-4 md:grid-cols-2">
                   {taking.map((c) => (
-                    <StudentCard key={c.id} course={c} summary={summary.get(c.id)} />
+                    <StudentCard key={c.id} course={c} mine={mine.get(c.id)} />
                   ))}
                 </ul>
               )}

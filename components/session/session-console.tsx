@@ -18,9 +18,12 @@ import { ConnectionBadge, ReconnectBanner } from "./connection";
 import { useHydrated } from "./use-now";
 import { useLiveSession } from "./use-live-session";
 import { courseLabel } from "@/lib/model/course";
+import type { AuditEventDto } from "@/lib/model/records";
+import { AuditTrail } from "@/components/records/audit-trail";
+import { SessionTitle } from "@/components/session-title";
 
 /** The teacher's live console: code, counts, flagged attempts and the roster with one-tap marking. */
-export function SessionConsole({ initial, appHost }: { initial: StaffSessionView; appHost: string }) {
+export function SessionConsole({ initial, appHost, audit = null }: { initial: StaffSessionView; appHost: string; audit?: AuditEventDto[] | null }) {
   const live = useLiveSession(initial);
   const { session, roster, applyRecord, applyCode, applyEnded } = live;
   const sessionId = session.id;
@@ -86,7 +89,9 @@ export function SessionConsole({ initial, appHost }: { initial: StaffSessionView
               ← {label}
             </Link>
             <h1 className="mt-1 flex flex-wrap items-center gap-3 text-2xl font-bold tracking-tight text-slate-950">
-              <span className="truncate">{session.title}</span>
+              <span className="truncate">
+                <SessionTitle title={session.title} startedAt={session.startedAt} />
+              </span>
               {active ? (
                 <ConnectionBadge status={live.status} />
               ) : (
@@ -141,8 +146,11 @@ export function SessionConsole({ initial, appHost }: { initial: StaffSessionView
                   Session ended
                 </h2>
                 <p className="mt-1 text-sm text-slate-700">
-                  Check-in closed{session.endedAt && hydrated ? ` at ${shortTime(session.endedAt)}` : ""}. Students who had not checked in were marked absent. You can still change any mark below.
+                  Check-in closed{session.endedAt && hydrated ? ` at ${shortTime(session.endedAt)}` : ""}. Students who had not checked in were marked absent. You can still change any mark below; every change is in the audit trail.
                 </p>
+                <a href={`${base}/export.csv`} download className={buttonClass("secondary", "md", "mt-4 w-full")} data-testid="export-session">
+                  Export this session (CSV)
+                </a>
               </section>
             )}
             <FlaggedList flagged={live.flagged} />
@@ -185,6 +193,7 @@ export function SessionConsole({ initial, appHost }: { initial: StaffSessionView
                 </ul>
               )}
             </section>
+            {active ? null : <AuditTrail sessionId={sessionId} initial={audit} />}
           </div>
         </div>
       </main>

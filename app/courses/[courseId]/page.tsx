@@ -3,12 +3,12 @@ import Link from "next/link";
 import { notFound } from "next/navigation";
 import { AppHeader } from "@/components/app-header";
 import { LiveRefresh } from "@/components/live-refresh";
-import { buttonClass } from "@/components/ui/button";
 import { getPageUser, requirePageUser } from "@/lib/auth/page";
 import { courseAccess } from "@/lib/courses/access";
 import { courseDto } from "@/lib/courses/courses";
 import { enrollmentCounts } from "@/lib/courses/enrollment";
 import { isStaff, STAFF_ROLE_LABEL } from "@/lib/model/vocabulary";
+import { StudentCourseView } from "./student-view";
 import { TabNav } from "./tab-nav";
 import { selectTab, visibleTabs, type CourseTabProps, type SearchParams } from "./tabs";
 
@@ -30,21 +30,7 @@ export default async function CoursePage({ params, searchParams }: Props) {
   const access = await courseAccess(user.id, courseId);
   if (!access) notFound();
 
-  if (!isStaff(access.role)) {
-    return (
-      <>
-        <AppHeader user={user} />
-        <main id="main" className="mx-auto max-w-xl px-4 py-16 text-center sm:px-6">
-          <p className="text-sm font-semibold uppercase tracking-wide text-slate-600">403</p>
-          <h1 className="mt-2 text-2xl font-bold">This page is for the course&apos;s teachers</h1>
-          <p className="mt-3 text-slate-700">Only the teachers of a course can see its roster and history. Your own attendance is on your dashboard.</p>
-          <Link href="/dashboard" className={buttonClass("primary", "md", "mt-6")}>
-            Go to your dashboard
-          </Link>
-        </main>
-      </>
-    );
-  }
+  if (!isStaff(access.role)) return <StudentCourseView user={user} access={access} />;
 
   const role = access.role;
   const course = courseDto(access.course, role) as CourseTabProps["course"];

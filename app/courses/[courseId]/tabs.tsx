@@ -3,6 +3,8 @@ import type { CourseDto } from "@/lib/courses/courses";
 import { can, type CourseAction } from "@/lib/courses/permissions";
 import type { PublicUser, StaffRole } from "@/lib/model/vocabulary";
 import { OverviewTab } from "./tabs/overview";
+import { ReportTab } from "./tabs/report";
+import { SessionsTab } from "./tabs/sessions";
 
 export type SearchParams = Record<string, string | string[] | undefined>;
 
@@ -30,7 +32,11 @@ export type CourseTab = {
  * The staff course page's tabs, in order. A new tab is one entry here and one
  * component in ./tabs/. The first is the default (no `?tab=`).
  */
-export const COURSE_TABS: CourseTab[] = [{ id: "overview", label: "Overview", requires: "course.view", render: (p) => <OverviewTab {...p} /> }];
+export const COURSE_TABS: CourseTab[] = [
+  { id: "overview", label: "Overview", requires: "course.view", render: (p) => <OverviewTab {...p} /> },
+  { id: "sessions", label: "Sessions", requires: "history.view", render: (p) => <SessionsTab {...p} /> },
+  { id: "report", label: "Report", requires: "history.view", render: (p) => <ReportTab {...p} /> },
+];
 
 export function visibleTabs(role: StaffRole): CourseTab[] {
   return COURSE_TABS.filter((t) => can(role, t.requires));

@@ -2,19 +2,29 @@ import type { Metadata } from "next";
 import { notFound } from "next/navigation";
 import { NotStaff } from "@/components/session/not-staff";
 import { SessionConsole } from "@/components/session/session-console";
-import { loadConsolePage } from "@/lib/attendance/view";
-import { requirePageUser } from "@/lib/auth/page";
+import { loadConsolePage, sessionAccess } from "@/lib/attendance/view";
+import { isStaff } from "@/lib/model/vocabulary";
+import { getPageUser, requirePageUser } from "@/lib/auth/page";
+import { sessionAudit } from "@/lib/records/audit-trail";
 import { getEnv } from "@/lib/env";
 
 type Props = { params: Promise<{ sessionId: string }> };
 
-export const metadata: Metadata = { title: "Live session" };
+export async function generateMetadata({ params }: Props): Promise<Metadata> {
+  // The title alone; access is checked by the page itself.
+  const { sessionId } = await params;
+  const user = await getPageUser();
+  const access = user ? await sessionAccess(user, sessionId).catch(() => null) : null;
+  return { title: access && isStaff(access.role) && access.session.status === "ended" ? "Session review" : "Live session" };
+}
 
 export default async function SessionPage({ params }: Props) {
   const { sessionId } = await params;
   const user = await requirePageUser(`/sessions/${encodeURIComponent(sessionId)}`);
   const page = await loadConsolePage(user, sessionId);
   if (!page.ok) return "notFound" in page ? notFound() : <NotStaff role={page.role} />;
+  // After the end, the console is the review page: final roster, marks still changeable, the audit trail, export.
+  const audit = page.view.session.status === "ended" ? await sessionAudit(user, sessionId) : null;
   // Keyed by session so moving between sessions starts a fresh console.
-  return <SessionConsole key={sessionId} initial={page.view} appHost={new URL(getEnv().APP_URL).host} />;
+  return <SessionConsole key={sessionId} initial={page.view} audit={audit} appHost={new URL(getEnv().APP_URL).host} />;
 }

@@ -59,7 +59,14 @@ export async function OverviewTab({ courseId, course }: CourseTabProps) {
           </Card>
 
           <Card>
-            <h2 className="text-lg font-semibold">Sessions</h2>
+            <div className="flex flex-wrap items-baseline justify-between gap-2">
+              <h2 className="text-lg font-semibold">Recent sessions</h2>
+              {sessions.length > 0 ? (
+                <Link href={`/courses/${encodeURIComponent(courseId)}?tab=sessions`} className="text-sm font-semibold text-brand-700 hover:underline">
+                  All {sessions.length} session{sessions.length === 1 ? "" : "s"} and rates →
+                </Link>
+              ) : null}
+            </div>
             {sessions.length === 0 ? (
               <p className="mt-3 text-slate-700">No sessions yet.</p>
             ) : (
@@ -76,7 +83,7 @@ export async function OverviewTab({ courseId, course }: CourseTabProps) {
                     </tr>
                   </thead>
                   <tbody className="divide-y divide-slate-100">
-                    {sessions.map((s) => (
+                    {sessions.slice(0, 5).map((s) => (
                       <tr key={s.id}>
                         <td className="px-5 py-2.5">
                           <Link href={`/sessions/${s.id}`} className="font-medium text-brand-700 hover:underline">
