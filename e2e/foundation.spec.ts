@@ -135,9 +135,12 @@ test("a teacher creates a course and a student on a phone enrolls; each sees it 
   await expect(page.getByRole("row").filter({ hasText: "Live" })).toHaveCount(1);
   await page.screenshot({ path: `${SHOTS}/course.png`, fullPage: true });
 
-  // Only staff see the course page.
+  // An enrolled student sees their own history there (SPEC §12), none of the staff's page.
   await student.goto(courseUrl!);
-  await expect(student.getByRole("heading", { name: "This page is for the course's teachers" })).toBeVisible();
+  await expect(student.getByRole("heading", { name: "Molecular Biology" })).toBeVisible();
+  await expect(student.getByRole("list", { name: "Your sessions" })).toBeVisible();
+  await expect(student.getByTestId("course-enroll-code")).toHaveCount(0);
+  await expect(student.getByRole("navigation", { name: "Course sections" })).toHaveCount(0);
   await student.goto("/courses/no-such-course");
   await expect(student.getByRole("heading", { name: "Course not found" })).toBeVisible();
 

@@ -128,6 +128,8 @@ test.describe("the term: report, export, per-student records, review, the studen
     const courseId = href!.split("/").pop()!;
     const { course } = await (await teacher.request.get(`/api/courses/${courseId}`)).json();
     expect(course.timeZone).toBe(TEACHER_ZONE);
+    // A late counts half in this course (the owner's setting, SPEC §9).
+    expect((await teacher.request.patch(`/api/courses/${courseId}`, { data: { lateCredit: 0.5 } })).status()).toBe(200);
     await page.close();
 
     const students = new Map<number, APIRequestContext>();
@@ -190,12 +192,12 @@ test.describe("the term: report, export, per-student records, review, the studen
     await expect(report.getByRole("link", { name: "Report" })).toHaveAttribute("aria-current", "page");
     await expect(report.getByTestId("summary-sessions")).toHaveText("3");
     await expect(report.getByTestId("summary-at-risk")).toHaveText("2");
-    await expect(report.getByTestId("summary-average")).toHaveText("66.7%");
+    await expect(report.getByTestId("summary-average")).toHaveText("62.5%");
     const grid = report.getByTestId("report-grid");
     const rows = grid.locator("tbody tr[data-student-id]");
     await expect(rows).toHaveCount(4);
     await expect(rows.nth(0)).toContainText(UMAR.name);
-    await expect(rows.nth(1)).toContainText("100%");
+    await expect(rows.nth(1)).toContainText("83.3%");
     // Status as letter and colour: Vera was late in week 2.
     await expect(rows.nth(1).locator("td").nth(2)).toHaveText(/L\s*Late/);
     await expect(report.locator("figure")).toHaveCount(2);
@@ -235,7 +237,7 @@ test.describe("the term: report, export, per-student records, review, the studen
       ]);
       expect(matrix.slice(1).map((r) => [r[0], ...r.slice(3)])).toEqual([
         [UMAR.name, "present", "present", "present", "3", "0", "0", "0", "100"],
-        [VERA.name, "present", "late", "present", "2", "1", "0", "0", "100"],
+        [VERA.name, "present", "late", "present", "2", "1", "0", "0", "83.3"],
         [WEN.name, "present", "present", "absent", "2", "0", "1", "0", "66.7"],
         [XIMENA.name, "absent", "absent", "absent", "0", "0", "3", "0", "0"],
       ]);
@@ -271,7 +273,7 @@ test.describe("the term: report, export, per-student records, review, the studen
 
       // The report page stayed open: it hears the mark and fetches itself again.
       await expect(report.getByTestId("summary-at-risk")).toHaveText("1");
-      await expect(report.getByTestId("summary-average")).toHaveText("75%");
+      await expect(report.getByTestId("summary-average")).toHaveText("70.8%");
       await expect(rows.filter({ hasText: WEN.name })).toContainText("100%");
     });
 

@@ -2,7 +2,6 @@ import { expect } from "vitest";
 import { sql } from "drizzle-orm";
 import { advanceClock, setClockOffset } from "@/lib/clock";
 import { getDb } from "@/lib/db/client";
-import { newId } from "@/lib/ids";
 import { ApiClient, registerAndLogin } from "./api";
 import { checkin, enrolledStudent, liveCode, type Account, type Classroom } from "./attendance-fixtures";
 import type { TestServer } from "./server";
@@ -17,17 +16,18 @@ export function clockAt(ms: number): void {
   setClockOffset(ms - Date.now());
 }
 
-/** A course's TA, made by inserting the staff row (no staff API needed for the test). */
-export async function addTa(server: TestServer, courseId: string, name = "Tess Assistant"): Promise<Account> {
+/** A TA of the course, added by its owner through the staff API (SPEC §9). */
+export async function addTa(server: TestServer, owner: Account, courseId: string, name = "Tess Assistant"): Promise<Account> {
   const ta = await registerAndLogin(server.url, "teacher", name);
-  await getDb().run(sql`INSERT INTO course_staff (id, course_id, user_id, role, created_at) VALUES (${newId()}, ${courseId}, ${ta.user.id}, 'ta', ${Date.now()})`);
+  const res = await owner.client.post(`/api/courses/${courseId}/staff`, { email: ta.email, role: "ta" });
+  expect(res.status, JSON.stringify(res.body)).toBe(201);
   return ta;
 }
 
-/** Writes a course's rate settings straight to the database (test setup). */
-export async function setRateSettings(courseId: string, s: { lateCredit?: number; warnBelowPercent?: number }): Promise<void> {
-  if (s.lateCredit !== undefined) await getDb().run(sql`UPDATE courses SET late_credit = ${s.lateCredit} WHERE id = ${courseId}`);
-  if (s.warnBelowPercent !== undefined) await getDb().run(sql`UPDATE courses SET warn_below_percent = ${s.warnBelowPercent} WHERE id = ${courseId}`);
+/** The owner changes the course's rate settings (`PATCH /api/courses/:courseId`, SPEC §9). */
+export async function setRateSettings(owner: Account, courseId: string, s: { lateCredit?: number; warnBelowPercent?: number }): Promise<void> {
+  const res = await owner.client.patch(`/api/courses/${courseId}`, s);
+  expect(res.status, JSON.stringify(res.body)).toBe(200);
 }
 
 export async function setStudentNumber(courseId: string, studentId: string, number: string): Promise<void> {

@@ -30,7 +30,8 @@ export default async function DashboardPage() {
     taking.length ? myAttendance(user) : ([] as MyCourseAttendance[]),
   ]);
   const mine = new Map(attendance.map((a) => [a.courseId, a]));
-  const atRisk = attendance.filter((a) => a.atRisk);
+  // Warnings only for courses on the dashboard (an archived course keeps its records but leaves it).
+  const atRisk = attendance.filter((a) => a.atRisk && mine.has(a.courseId) && taking.some((c) => c.id === a.courseId));
   const isTeacher = user.kind === "teacher";
   const open = taking.filter((c) => summary.get(c.id)?.openSession);
 

@@ -17,7 +17,7 @@ export function HistoryTable({ courseId, initial }: { courseId: string; initial:
   const sessions = data.sessions;
   useCourseChanges(courseId, (c) => {
     // The page's one socket may also hear other courses' sessions (a console opened before): only ours matter.
-    if (c.type === "reconnected" || c.type === "session:started" || sessions.some((s) => s.id === c.sessionId)) refetch();
+    if (!("sessionId" in c) || c.type === "session:started" || sessions.some((s) => s.id === c.sessionId)) refetch();
   });
 
   if (sessions.length === 0) return <p className="text-slate-700">No sessions yet. Start one from the Overview tab; it will appear here as it runs.</p>;

@@ -27,7 +27,7 @@ export function ReportView({ courseId, initial, range }: { courseId: string; ini
   const base = `/api/courses/${encodeURIComponent(courseId)}`;
   const { data: report, refetch, error } = useRefetched<CourseReport>(`${base}/report${query(range)}`, initial, 2000);
   useCourseChanges(courseId, (c) => {
-    if (c.type === "reconnected" || c.type === "session:started" || report.sessions.some((s) => s.id === c.sessionId)) refetch();
+    if (!("sessionId" in c) || c.type === "session:started" || report.sessions.some((s) => s.id === c.sessionId)) refetch();
   });
   const { course, summary } = report;
 

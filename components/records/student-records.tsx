@@ -32,7 +32,10 @@ export function StudentRecords({ courseId, studentId, initial, canMark }: { cour
   const [pending, setPending] = useState<ReadonlyMap<string, AttendanceStatus>>(() => new Map());
   const [error, setError] = useState<string | null>(null);
   useCourseChanges(courseId, (c) => {
-    if (c.type === "reconnected" || c.type === "session:started" || (c.type === "attendance:marked" && c.studentId === studentId) || data.records.some((r) => r.sessionId === c.sessionId)) refetch();
+    // Only this student's marks change this page; an end may mark them absent.
+    if (c.type === "attendance:marked") {
+      if (c.studentId === studentId) refetch();
+    } else if (!("sessionId" in c) || c.type === "session:started" || data.records.some((r) => r.sessionId === c.sessionId)) refetch();
   });
 
   async function mark(r: StudentRecord, status: AttendanceStatus) {

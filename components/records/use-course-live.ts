@@ -11,6 +11,8 @@ export type CourseChange =
   | { type: "session:started"; sessionId: string }
   | { type: "session:ended"; sessionId: string }
   | { type: "attendance:marked"; sessionId: string; studentId: string }
+  /** Settings (late credit, threshold, time zone), the roster or staff changed: figures may differ. */
+  | { type: "course:updated" }
   | { type: "reconnected" };
 
 /**
@@ -38,13 +40,24 @@ export function useCourseChanges(courseId: string, onChange: (c: CourseChange) =
     const ended: ServerToClientEvents["session:ended"] = (p) => handler.current({ type: "session:ended", sessionId: p.sessionId });
     const marked: ServerToClientEvents["attendance:marked"] = (p) =>
       handler.current({ type: "attendance:marked", sessionId: p.sessionId, studentId: p.record.studentId });
+    const updated: ServerToClientEvents["course:updated"] = (p) => {
+      if (p.courseId === courseId) handler.current({ type: "course:updated" });
+    };
+    // An approval, a drop or an import changes who is in the report.
+    const enrollment: ServerToClientEvents["enrollment:updated"] = (p) => {
+      if (p.courseId === courseId) handler.current({ type: "course:updated" });
+    };
     socket.on("session:started", started);
     socket.on("session:ended", ended);
     socket.on("attendance:marked", marked);
+    socket.on("course:updated", updated);
+    socket.on("enrollment:updated", enrollment);
     return () => {
       socket.off("session:started", started);
       socket.off("session:ended", ended);
       socket.off("attendance:marked", marked);
+      socket.off("course:updated", updated);
+      socket.off("enrollment:updated", enrollment);
     };
   }, [socket, courseId]);
 }

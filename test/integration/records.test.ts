@@ -32,7 +32,7 @@ const S: string[] = [];
 beforeAll(async () => {
   server = await startTestServer();
   c = await classroom(server, 0, { timeZone: BERLIN, lateCredit: 0.5, warnBelowPercent: 80 });
-  ta = await addTa(server, c.course.id);
+  ta = await addTa(server, c.teacher, c.course.id);
   [ana, ben, cara, dan] = await Promise.all(["Ana Alves", "Ben Brandt", "Cara Costa", "Dan Dietz"].map((n) => enrolledStudent(server, c.course.enrollCode, n)));
   outsider = await registerAndLogin(server.url, "student", "Olga Outsider");
   anonymous = new ApiClient(server.url);
@@ -225,18 +225,18 @@ describe("the course report", () => {
   });
 
   it("follows the course's settings: with lateCredit 1 Ben is no longer at risk, with warnings off nobody is", async () => {
-    await setRateSettings(c.course.id, { lateCredit: 1 });
+    await setRateSettings(c.teacher, c.course.id, { lateCredit: 1 });
     try {
       const r = (await c.teacher.client.get(`/api/courses/${c.course.id}/report`)).body;
       const byName = Object.fromEntries(r.students.map((s: any) => [s.name, s]));
       expect(byName["Ben Brandt"]).toMatchObject({ rate: 1, atRisk: false });
       expect(byName["Ana Alves"]).toMatchObject({ rate: 0.75, atRisk: true });
-      await setRateSettings(c.course.id, { warnBelowPercent: 0 });
+      await setRateSettings(c.teacher, c.course.id, { warnBelowPercent: 0 });
       const off = (await c.teacher.client.get(`/api/courses/${c.course.id}/report`)).body;
       expect(off.summary.atRisk).toBe(0);
       expect((await ana.client.get(`/api/courses/${c.course.id}/students/${ana.user.id}/attendance`)).body.atRisk).toBe(false);
     } finally {
-      await setRateSettings(c.course.id, { lateCredit: 0.5, warnBelowPercent: 80 });
+      await setRateSettings(c.teacher, c.course.id, { lateCredit: 0.5, warnBelowPercent: 80 });
     }
   });
 
