@@ -120,12 +120,23 @@ test("a teacher creates a course and a student on a phone enrolls; each sees it 
   await expectAccessible(student);
   await student.screenshot({ path: `${SHOTS}/dashboard-student.png`, fullPage: true });
 
-  // A stale page whose course was started elsewhere opens the running session instead of failing.
+  // A stale page whose course was started elsewhere opens the running session instead of failing. The
+  // dashboard hears its courses' sessions start (SPEC §9 course:watch), so this tab is kept from hearing it.
+  const stale = await page.context().newPage();
+  await stale.routeWebSocket(/\/socket\.io\//, () => {});
+  await stale.route(/\/socket\.io\//, (route) => route.abort());
+  await stale.goto("/dashboard");
+  const staleSeminar = stale.getByRole("listitem").filter({ has: stale.getByRole("heading", { name: "Genetics Seminar" }) });
+  const staleStart = await hydrated(staleSeminar.getByRole("button", { name: "Start session for BIO390 Genetics Seminar" }));
   const seminarId = (await seminar.getByRole("link", { name: "Roster & history" }).getAttribute("href"))!.split("/").pop();
   const elsewhere = await page.request.post(`/api/courses/${seminarId}/sessions`, { data: {} });
   expect(elsewhere.status()).toBe(201);
-  await (await hydrated(seminar.getByRole("button", { name: "Start session for BIO390 Genetics Seminar" }))).click();
-  await expect(page).toHaveURL(new RegExp(`/sessions/${(await elsewhere.json()).session.id}$`));
+  const elsewhereId = (await elsewhere.json()).session.id;
+  // The live dashboard shows it at once.
+  await expect(seminar.getByRole("link", { name: "Open console" })).toHaveAttribute("href", `/sessions/${elsewhereId}`);
+  await staleStart.click();
+  await expect(stale).toHaveURL(new RegExp(`/sessions/${elsewhereId}$`));
+  await stale.close();
   await page.goto("/dashboard");
 
   // The course page now shows the running session, in the console link and in the history.
