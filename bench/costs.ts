@@ -68,6 +68,7 @@ async function startRollcall(n: number, dir: string, record: boolean): Promise<S
   const { email, password } = child.roster.teacher;
   const teacherToken = ((await request(`${url}/api/token`, { method: "POST", body: { email, password } })).json as { token: string }).token;
   const recorded = record ? await recordPage(url, teacherToken, dir, (l) => console.error(l)) : null;
+  for (const l of recorded?.planText ?? []) console.error(l);
   const started = await request(`${url}/api/courses/${child.roster.courseId}/sessions`, { method: "POST", headers: { authorization: `Bearer ${teacherToken}` }, body: {} });
   return { child, teacherToken, sessionId: (started.json as { session: { id: string } }).session.id, recorded };
 }
@@ -114,7 +115,7 @@ async function costs(name: string, { child, teacherToken, sessionId }: Started, 
         const log = { send: () => ({ settle: (_r: unknown, e: string | null) => e, rescanned: () => {} }) };
         await measure(url, `  ${spec.method} ${spec.path.split("?")[0].split("/").pop() || "/"}`, FILE_FETCHES, () =>
           pool(Array.from({ length: FILE_FETCHES }, (_, i) => i), async () => {
-            const r = await visit({ url, agent, steps: one, jar, token: live, rescan: () => live, sessionId, doubleTap: false, warm: false, log, onSocket: () => {} });
+            const r = await visit({ url, agent, steps: one, jar, token: live, rescan: () => live, sessionId, doubleTap: false, log, onSocket: () => {} });
             if (r.errors.length) throw new Error(r.errors[0]);
           }),
         );

@@ -294,7 +294,6 @@ export async function runLoad(target: Target, schedule: Arrival[], o: LoadOption
       rescan: () => liveToken!,
       sessionId: target.sessionId,
       doubleTap: a.doubleTap,
-      warm: !a.cold,
       log,
       onSocket: watchSocket,
     });

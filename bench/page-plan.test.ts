@@ -8,10 +8,12 @@ import {
   SESSION,
   socketIoPacket,
   TOKEN,
+  reachedServer,
+  staticFiles,
   warmPolicy,
-  warmSteps,
   type RecordedRequest,
   type Recording,
+  type ServedRequest,
 } from "./page-plan";
 
 const token = "sess01.0.3.AbCdEfGhIjKlMnOp";
@@ -159,9 +161,85 @@ describe("warm phones", () => {
     expect(warmPolicy("POST", "/api/checkin", 201, IMMUTABLE)).toBe("fetch");
   });
 
-  it("skip what they hold and keep the rest in order", () => {
-    const plan = derivePlan(recording(), HTML, extras);
-    expect(warmSteps(plan.steps).map((s) => s.label)).toEqual(["GET /join", "browser fetches after load", "POST /api/checkin", "socket handshake", "session:watch"]);
+});
+
+/** The server's log of a request (bench/request-log.ts). */
+function served(path: string, o: Partial<ServedRequest> = {}): ServedRequest {
+  return { at: (t += 10), method: "GET", path, requestHeaders: { "accept-encoding": "br", cookie: "next-auth.session-token=x" }, status: 200, responseHeaders: {}, ...o };
+}
+
+/** A returning phone whose service worker holds the page: it asks the server whether the page changed, then checks in over the socket. */
+function returningVisit(): Recording {
+  t = 0;
+  const nav = req(`/join?t=${token}`, { resourceType: "document", answeredByWorker: true });
+  const workerPage = req("/join", { resourceType: "fetch", worker: true, status: 304, responseHeaders: { etag: 'W/"p"' }, body: null, requestHeaders: { "if-none-match": 'W/"p"' } });
+  const files = [req("/a.css", { resourceType: "stylesheet", answeredByWorker: true }), req("/b.js", { answeredByWorker: true })];
+  const openedAt = (t += 10);
+  const log = [
+    served("/join", { requestHeaders: { "if-none-match": 'W/"p"', "accept-encoding": "br", cookie: "c" }, status: 304, at: workerPage.startedAt }),
+    // The browser checking the worker for an update: the page's view never showed it.
+    served("/sw.js", { requestHeaders: { "if-none-match": 'W/"w"', cookie: "c" }, status: 304, responseHeaders: { etag: 'W/"w"', "cache-control": "no-cache" }, at: openedAt + 50 }),
+  ];
+  return {
+    browser: "Chromium test",
+    entryPath: `/join?t=${token}`,
+    token,
+    sessionId,
+    cookies: { "next-auth.session-token": "x" },
+    requests: [nav, workerPage, ...files],
+    sockets: [
+      {
+        path: "/socket.io/?EIO=4&transport=websocket",
+        openedAt,
+        frames: [
+          { at: openedAt + 1, dir: "sent", payload: "40" },
+          { at: openedAt + 2, dir: "sent", payload: `420["attendance:checkin",{"token":"${token}","presence":true}]` },
+        ],
+      },
+    ],
+    served: log,
+  };
+}
+
+describe("a returning phone's recorded visit", () => {
+  it("keeps only what reached the server, in the server's order, with the headers the server got", () => {
+    const rec = returningVisit();
+    const reached = reachedServer(rec.requests, rec.served!);
+    expect(reached.map((r) => `${r.method} ${r.path} ${r.status}${r.worker ? " (worker)" : ""}`)).toEqual(["GET /join 304 (worker)", "GET /sw.js 304"]);
+    expect(reached[0].requestHeaders["if-none-match"]).toBe('W/"p"');
+  });
+
+  it("replays it as recorded, validators included: the worker's page request, the update check, the socket check-in", () => {
+    const rec = returningVisit();
+    const plan = derivePlan(rec, HTML, extras, { returning: true });
+    expect(plan.steps.map((s) => `${s.kind}:${s.label}`)).toEqual([
+      "fetch:GET /join",
+      "socket:socket handshake",
+      "emit:attendance:checkin",
+      "fetch:lazy assets",
+      "fetch:browser fetches after load",
+    ]);
+    const [page, , checkin, update, own] = plan.steps;
+    expect(page.kind === "fetch" && page.requests[0]).toMatchObject({ path: "/join", status: 304, headers: { "if-none-match": 'W/"p"' } });
+    expect(checkin.kind === "emit" && checkin.checkin).toBe(true);
+    expect(update.kind === "fetch" && update.requests.map((r) => [r.path, r.status, r.headers["if-none-match"]])).toEqual([["/sw.js", 304, 'W/"w"']]);
+    // The browser's own fetches its cache cannot answer (a manifest with max-age=0 and no validator, a missing favicon) go out again.
+    expect(own.kind === "fetch" && own.requests.map((r) => [r.path, r.status])).toEqual([["/manifest.webmanifest", 200], ["/favicon.ico", 404]]);
+  });
+
+  it("asks again only for the browser's own fetches its cache does not hold fresh", () => {
+    const rec = returningVisit();
+    const fresh = [req("/manifest.webmanifest", { resourceType: "manifest", responseHeaders: { "cache-control": "public, max-age=86400", etag: 'W/"m"' } }), req("/favicon.ico", { resourceType: "image", responseHeaders: { "cache-control": "public, max-age=0", etag: 'W/"f"' } })];
+    const plan = derivePlan(rec, HTML, fresh, { returning: true });
+    const own = plan.steps.find((s) => s.kind === "fetch" && s.label === "browser fetches after load");
+    expect(own?.kind === "fetch" && own.requests.map((r) => [r.path, r.status, r.headers["if-none-match"]])).toEqual([["/favicon.ico", 304, 'W/"f"']]);
+  });
+
+  it("gives the floor every file either visit fetched, with its body", () => {
+    const rec = recording();
+    const files = staticFiles([rec, returningVisit()], extras).map((f) => f.path.split("?")[0]);
+    expect(files).toEqual(expect.arrayContaining(["/join", "/a.css", "/b.js", "/lazy.js", "/manifest.webmanifest"]));
+    expect(files).not.toContain("/favicon.ico");
   });
 });
 

@@ -26,6 +26,20 @@ export type RecordedRequest = {
   responseHeaders: Record<string, string>;
   /** The decoded body of a static GET (what the floor serves back); null for the API. */
   body: Buffer | null;
+  /** Sent by the page's service worker (its own fetches, the worker script), not by the page. */
+  worker?: boolean;
+  /** Answered by the page's service worker: it may never have reached the server. */
+  answeredByWorker?: boolean;
+};
+
+/** A request as the server saw it (bench/request-log.ts): the truth of what reached it. */
+export type ServedRequest = {
+  at: number;
+  method: string;
+  path: string;
+  requestHeaders: Record<string, string>;
+  status: number;
+  responseHeaders: Record<string, string>;
 };
 
 export type RecordedFrame = { at: number; dir: "sent" | "received"; payload: string };
@@ -42,6 +56,13 @@ export type Recording = {
   cookies: Record<string, string>;
   requests: RecordedRequest[];
   sockets: RecordedSocket[];
+  /**
+   * What reached the server during the visit, when it was logged there: a
+   * request the browser's cache or the service worker answered is not in it,
+   * and the worker's own requests are. Without it, every request the page made
+   * that its worker did not answer counts.
+   */
+  served?: ServedRequest[];
 };
 
 /** How a phone whose cache already holds the page (a warm phone) treats a request. */
@@ -62,6 +83,8 @@ export type HttpSpec = {
   cacheControl: string | null;
   etag: string | null;
   lastModified: string | null;
+  /** Sent by the page's service worker (or by the browser for it), not by the page. */
+  byWorker?: boolean;
 };
 
 export type Step =
@@ -142,10 +165,30 @@ export function warmPolicy(method: string, path: string, status: number, headers
   return "fetch";
 }
 
-function spec(r: RecordedRequest, token: string, sessionId: string): HttpSpec {
+/** Headers the replay sets itself; a returning phone's recorded visit keeps its validators (its worker sent them). */
+const REPLAY_SETS = new Set(["cookie", "host", "connection", "content-length"]);
+
+function spec(r: RecordedRequest, token: string, sessionId: string, keepValidators = false): HttpSpec {
+  const drop = keepValidators ? REPLAY_SETS : DROP_HEADERS;
   const headers: Record<string, string> = {};
-  for (const [k, v] of Object.entries(r.requestHeaders)) if (!DROP_HEADERS.has(k.toLowerCase()) && !k.startsWith(":")) headers[k.toLowerCase()] = templated(v, token, sessionId);
+  for (const [k, v] of Object.entries(r.requestHeaders)) if (!drop.has(k.toLowerCase()) && !k.startsWith(":")) headers[k.toLowerCase()] = templated(v, token, sessionId);
   const path = templated(r.path, token, sessionId);
+  if (keepValidators) {
+    // Replayed exactly as the returning phone sent it, validators and all: no cache model on top.
+    return {
+      method: r.method,
+      path,
+      headers,
+      body: r.postData === null ? null : templated(r.postData, token, sessionId),
+      status: r.status,
+      resourceType: r.resourceType,
+      warm: "fetch",
+      cacheControl: r.responseHeaders["cache-control"] ?? null,
+      etag: r.responseHeaders.etag ?? null,
+      lastModified: r.responseHeaders["last-modified"] ?? null,
+      byWorker: r.worker === true,
+    };
+  }
   return {
     method: r.method,
     path,
@@ -157,12 +200,43 @@ function spec(r: RecordedRequest, token: string, sessionId: string): HttpSpec {
     cacheControl: r.responseHeaders["cache-control"] ?? null,
     etag: r.responseHeaders.etag ?? null,
     lastModified: r.responseHeaders["last-modified"] ?? null,
+    byWorker: r.worker === true,
   };
 }
 
 const isSocketIo = (path: string) => /^\/socket\.io\//.test(path);
-/** Static files the browser fetched for the page, as opposed to the page's own API calls. */
-const isStatic = (r: RecordedRequest) => r.method === "GET" && !["fetch", "xhr", "websocket", "eventsource"].includes(r.resourceType);
+const isApi = (path: string) => /^\/api\//.test(path);
+/** Static files the browser (or the page's service worker) fetched for the page, as opposed to the page's own API calls. */
+const isStatic = (r: RecordedRequest) =>
+  r.method === "GET" && !isApi(r.path) && !isSocketIo(r.path) && (r.worker === true || !["fetch", "xhr", "websocket", "eventsource"].includes(r.resourceType));
+
+/**
+ * The requests of a visit that reached the server, in the server's order:
+ * each one the server logged, described by the browser's record of it where
+ * there is one (its kind, body, the response the browser got) with the
+ * headers as the server received them; a request the browser's view lacks
+ * (the browser's own favicon, its update check of the service worker) as the
+ * server saw it. Requests the HTTP cache or the service worker answered drop out.
+ */
+export function reachedServer(browser: RecordedRequest[], served: ServedRequest[]): RecordedRequest[] {
+  const unmatched = [...browser].sort((a, b) => Number(a.answeredByWorker === true) - Number(b.answeredByWorker === true) || a.startedAt - b.startedAt);
+  return served.map((s) => {
+    const i = unmatched.findIndex((r) => r.method === s.method && r.path === s.path);
+    const seen = i >= 0 ? unmatched.splice(i, 1)[0] : null;
+    return {
+      method: s.method,
+      path: s.path,
+      resourceType: seen?.resourceType ?? "other",
+      requestHeaders: s.requestHeaders,
+      postData: seen?.postData ?? null,
+      startedAt: s.at,
+      status: s.status,
+      responseHeaders: seen && Object.keys(seen.responseHeaders).length ? seen.responseHeaders : s.responseHeaders,
+      body: seen?.body ?? null,
+      worker: seen?.worker === true,
+    };
+  });
+}
 
 type Packet = { type: number; ackId: number | null; data: unknown };
 
@@ -190,6 +264,7 @@ export function socketIoPacket(frame: string): Packet | null {
 function waveLabel(requests: HttpSpec[], seenDynamic: boolean, blocking: boolean): string {
   if (!blocking) return "browser fetches after load";
   if (requests.length === 1 && requests[0].resourceType === "document") return `GET ${requests[0].path.split("?")[0]}`;
+  if (requests.every((r) => r.byWorker)) return "service worker";
   return seenDynamic ? "lazy assets" : "page assets";
 }
 
@@ -245,11 +320,15 @@ function skippedAssets(html: string, fetched: Set<string>, extras: string[]): st
  * the QR token is the check-in. `extras` are the browser fetches from the HTML
  * (see browserFetches), with the status and headers the server gave them.
  */
-export function derivePlan(rec: Recording, html: string, extras: RecordedRequest[]): VisitPlan {
+export function derivePlan(rec: Recording, html: string, extras: RecordedRequest[], o: { returning?: boolean } = {}): VisitPlan {
   const { token, sessionId } = rec;
+  const returning = o.returning === true;
+  const http = rec.served ? reachedServer(rec.requests, rec.served) : rec.requests.filter((r) => r.answeredByWorker !== true);
+  const entryPage = rec.entryPath.split("?")[0];
+  const isDocument = (r: RecordedRequest) => r.resourceType === "document" || (r.worker === true && r.method === "GET" && r.path.split("?")[0] === entryPage);
   type Ev = { at: number; kind: "http"; r: RecordedRequest } | { at: number; kind: "open"; s: RecordedSocket } | { at: number; kind: "frame"; f: RecordedFrame; s: RecordedSocket };
   const events: Ev[] = [
-    ...rec.requests.filter((r) => !isSocketIo(r.path)).map((r) => ({ at: r.startedAt, kind: "http" as const, r })),
+    ...http.filter((r) => !isSocketIo(r.path)).map((r) => ({ at: r.startedAt, kind: "http" as const, r })),
     ...rec.sockets.flatMap((s) => [
       { at: s.openedAt, kind: "open" as const, s },
       ...s.frames.filter((f) => f.dir === "sent").map((f) => ({ at: f.at, kind: "frame" as const, f, s })),
@@ -260,8 +339,14 @@ export function derivePlan(rec: Recording, html: string, extras: RecordedRequest
   let wave: HttpSpec[] = [];
   let seenDynamic = false;
   let extrasPlaced = false;
-  const recordedPaths = new Set(rec.requests.map((r) => r.path.split("?")[0]));
-  const extraSpecs = extras.filter((e) => !recordedPaths.has(e.path)).map((e) => spec(e, token, sessionId));
+  // What the browser fetched by itself in the recording (a headed phone's favicon, say) is not added again.
+  const recordedPaths = new Set([...rec.requests, ...http].map((r) => r.path.split("?")[0]));
+  // A returning phone asks again only for what its HTTP cache does not hold fresh (with its validators when it has them).
+  const extraSpecs = extras
+    .filter((e) => !recordedPaths.has(e.path))
+    .map((e) => spec(e, token, sessionId))
+    .filter((e) => !returning || e.warm !== "cached")
+    .map((e) => (returning && e.warm === "revalidate" ? { ...e, headers: { ...e.headers, ...(e.etag ? { "if-none-match": e.etag } : { "if-modified-since": e.lastModified! }) }, status: 304, warm: "fetch" as const } : e));
   const flush = () => {
     if (!wave.length) return;
     steps.push({ kind: "fetch", label: waveLabel(wave, seenDynamic, true), requests: wave, parallel: CONNECTIONS_PER_HOST, blocking: true, checkin: false });
@@ -277,20 +362,20 @@ export function derivePlan(rec: Recording, html: string, extras: RecordedRequest
   for (const ev of events) {
     if (ev.kind === "http") {
       const r = ev.r;
-      if (r.resourceType === "document") {
+      if (isDocument(r)) {
         flush();
-        wave = [spec(r, token, sessionId)];
+        wave = [{ ...spec(r, token, sessionId, returning), resourceType: "document" }];
         flush();
         continue;
       }
       if (isStatic(r)) {
-        wave.push(spec(r, token, sessionId));
+        wave.push(spec(r, token, sessionId, returning));
         continue;
       }
       flush();
       const checkin = hasToken(r.postData) || (r.method !== "GET" && hasToken(r.path));
       seenDynamic = true;
-      steps.push({ kind: "fetch", label: `${r.method} ${r.path.split("?")[0]}`, requests: [spec(r, token, sessionId)], parallel: 1, blocking: true, checkin });
+      steps.push({ kind: "fetch", label: `${r.method} ${r.path.split("?")[0]}`, requests: [spec(r, token, sessionId, returning)], parallel: 1, blocking: true, checkin });
     } else if (ev.kind === "open") {
       flush();
       seenDynamic = true;
@@ -328,30 +413,29 @@ export function derivePlan(rec: Recording, html: string, extras: RecordedRequest
   if (!sessionCookie) throw new Error(`the recording carried no session cookie (${Object.keys(rec.cookies).join(", ") || "none"})`);
 
   const later = new Map<string, number>();
-  for (const r of rec.requests)
+  for (const r of http)
     for (const part of (r.requestHeaders.cookie ?? "").split(";")) {
       const i = part.indexOf("=");
       const name = part.slice(0, i).trim();
       if (i > 0 && !(name in rec.cookies)) later.set(name, part.slice(i + 1).trim().length);
     }
-  const fetched = new Set(rec.requests.map((r) => r.path.split("?")[0]));
+  const fetched = new Set([...rec.requests, ...http].map((r) => r.path.split("?")[0]));
   return { browser: rec.browser, sessionCookie, laterCookies: [...later].map(([name, length]) => ({ name, length })), steps, skipped: skippedAssets(html, fetched, extras.map((e) => e.path)) };
 }
 
-/** The steps as a warm phone runs them: cached requests dropped, revalidations marked, empty waves gone. */
-export function warmSteps(steps: Step[]): Step[] {
-  return steps.flatMap((s): Step[] => {
-    if (s.kind !== "fetch") return [s];
-    const requests = s.requests.filter((r) => r.warm !== "cached");
-    return requests.length ? [{ ...s, requests }] : [];
-  });
+/** Every static file the plans fetch (path without query → the recorded request), for the floor to serve. */
+export function staticFiles(recordings: Recording[], extras: RecordedRequest[]): RecordedRequest[] {
+  const byPath = new Map<string, RecordedRequest>();
+  for (const r of [...recordings.flatMap((rec) => rec.requests), ...extras]) if (isStatic(r) && r.body && r.status === 200) byPath.set(r.path.split("?")[0], r);
+  return [...byPath.values()];
 }
 
-/** Every static file the plan fetches (path without query → the recorded request), for the floor to serve. */
-export function staticFiles(rec: Recording, extras: RecordedRequest[]): RecordedRequest[] {
-  const byPath = new Map<string, RecordedRequest>();
-  for (const r of [...rec.requests, ...extras]) if (isStatic(r) && r.body) byPath.set(r.path.split("?")[0], r);
-  return [...byPath.values()];
+/** Static paths a plan fetches whose body no recording holds (requests only the server saw), for the bench to fetch itself. */
+export function filesWithoutBody(plans: Step[][], files: RecordedRequest[]): string[] {
+  const have = new Set(files.map((f) => f.path.split("?")[0]));
+  const need = new Set<string>();
+  for (const s of plans.flat()) if (s.kind === "fetch" && !s.checkin) for (const r of s.requests) if (r.method === "GET" && !isApi(r.path) && !r.path.includes("{{")) need.add(r.path.split("?")[0]);
+  return [...need].filter((p) => !have.has(p));
 }
 
 function describeRequest(r: HttpSpec): string {
@@ -365,16 +449,11 @@ export function describePlan(plan: VisitPlan): string[] {
   for (const s of plan.steps) {
     n += 1;
     if (s.kind === "fetch") {
-      const warm = (p: CachePolicy) => s.requests.filter((r) => r.warm === p).length;
-      const cache = `warm phone: ${[["fetch", "fetched again"], ["revalidate", "revalidated"], ["cached", "from cache"]]
-        .map(([p, w]) => (warm(p as CachePolicy) ? `${warm(p as CachePolicy)} ${w}` : ""))
-        .filter(Boolean)
-        .join(", ")}`;
       const what =
         s.requests.length === 1
           ? describeRequest(s.requests[0]) + (s.checkin ? " — the check-in" : "")
           : `${s.label}, ${s.requests.length} files at once (≤ ${s.parallel} at a time): ${s.requests.map((r) => r.path.split("/").pop() + (r.status !== 200 ? ` (${r.status})` : "")).join(", ")}`;
-      lines.push(`${n}. ${what}${s.blocking ? "" : ", not waited for"} [${cache}]`);
+      lines.push(`${n}. ${what}${s.blocking ? "" : ", not waited for"}`);
     } else if (s.kind === "socket") {
       lines.push(`${n}. socket: ${s.path} over ${s.transports.join(" → ")}, ${s.auth ? "auth payload" : "cookie auth"}`);
     } else {

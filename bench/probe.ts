@@ -49,7 +49,6 @@ export async function probePageLoads(o: { url: string; page: PagePlan; sessionTo
             rescan: () => o.qrToken,
             sessionId: o.sessionId,
             doubleTap: false,
-            warm: o.warm,
             log: { send: () => ({ settle: (_reply, error) => error, rescanned: () => {} }) },
             onSocket: () => {},
           });

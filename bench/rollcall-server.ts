@@ -9,6 +9,7 @@ import { newEnrollCode, newId } from "@/lib/ids";
 import { getIo } from "@/lib/realtime/io";
 import { startServer } from "@/server/index";
 import { onStop, requiredEnv, sendReady, type BenchStudent, type Roster } from "./child-protocol";
+import { requestLog } from "./request-log";
 import { benchStats } from "./server-stats";
 
 /**
@@ -56,7 +57,8 @@ async function main() {
   writeFileSync(rosterFile, JSON.stringify(roster));
   const seedMs = performance.now() - seedStart;
 
-  const server = await startServer({ port: env.PORT, hostname: "127.0.0.1", quiet: true, intercept: stats.intercept });
+  const served = requestLog();
+  const server = await startServer({ port: env.PORT, hostname: "127.0.0.1", quiet: true, intercept: (req, res) => stats.intercept(req, res) || served(req, res) });
   onStop(server.close);
   stats.reset();
   sendReady({ type: "ready", url: `http://127.0.0.1:${server.port}`, rosterFile, dbPath: env.DATABASE_PATH, seedMs });

@@ -8,9 +8,10 @@ import { readRecords } from "./db-check";
 import { request } from "./http";
 import { runLoad, type Flow, type PagePlan, type Target } from "./load";
 import { writeBundle } from "./page-bundle";
-import { derivePlan, describePlan, staticFiles, warmSteps } from "./page-plan";
+import { derivePlan, describePlan, filesWithoutBody, staticFiles, type ServedRequest } from "./page-plan";
 import { probePageLoads, type PageLoadCost } from "./probe";
 import { capturePage } from "./record-page";
+import { REQUESTS_PATH } from "./request-log";
 import type { Arrival } from "./schedule";
 
 export type TokenProof = {
@@ -71,20 +72,50 @@ export async function recordPage(url: string, teacherToken: string, dir: string,
   await expectStatus("rehearsal enrollment", request(`${url}/api/enroll`, { method: "POST", headers: { authorization: `Bearer ${studentToken}` }, body: { code: course.course.enrollCode } }), 201);
   const session = (await expectStatus("rehearsal session", request(`${url}/api/courses/${course.course.id}/sessions`, { method: "POST", headers: teacher, body: { title: "Rehearsal" } }), 201)).json as { session: { id: string } };
   const sessionId = session.session.id;
-  const code = (await expectStatus("rehearsal code", request(`${url}/api/sessions/${sessionId}/code`, { headers: teacher }), 200)).json as { token: string; url: string };
+  const liveCode = async () => (await expectStatus("rehearsal code", request(`${url}/api/sessions/${sessionId}/code`, { headers: teacher }), 200)).json as { token: string; url: string };
 
   // The cookie a browser signed in over plain HTTP carries (the bench servers speak HTTP).
   const sessionCookie = SESSION_COOKIES.find((c) => !c.startsWith("__Secure-"))!;
-  const entryUrl = `${url}${new URL(code.url).pathname}${new URL(code.url).search}`;
   const started = performance.now();
-  const capture = await capturePage({ origin: url, entryUrl, token: code.token, sessionId, cookies: { [sessionCookie]: studentToken } });
+  const capture = await capturePage({
+    origin: url,
+    // Each visit opens the link the projector shows then (the second visit is the next lecture: a new token, or the same one
+    // within a window, which changes nothing the phone does).
+    entry: async () => {
+      const code = await liveCode();
+      return { url: `${url}${new URL(code.url).pathname}${new URL(code.url).search}`, token: code.token };
+    },
+    sessionId,
+    cookies: { [sessionCookie]: studentToken },
+    server: {
+      start: async () => void (await request(`${url}${REQUESTS_PATH}?start`)),
+      stop: async () => (await request(`${url}${REQUESTS_PATH}`)).json as ServedRequest[],
+    },
+  });
   await expectStatus("end the rehearsal", request(`${url}/api/sessions/${sessionId}/end`, { method: "POST", headers: teacher }), 200);
-  log(`  rollcall: recorded /join in ${capture.recording.browser} (${((performance.now() - started) / 1000).toFixed(1)} s): ${capture.recording.requests.length} requests, ${capture.recording.sockets.length} socket(s)`);
+  const count = (r: typeof capture.cold) => `${r.served?.length ?? r.requests.length} requests and ${r.sockets.length} socket(s) reached the server`;
+  log(`  rollcall: recorded /join in ${capture.cold.browser} (${((performance.now() - started) / 1000).toFixed(1)} s): first visit ${count(capture.cold)}, next visit ${count(capture.warm)}`);
 
-  const plan = derivePlan(capture.recording, capture.html, capture.extras);
-  const files = staticFiles(capture.recording, capture.extras).map((r) => ({ path: r.path, status: r.status, headers: r.responseHeaders, body: r.body! }));
+  const plan = derivePlan(capture.cold, capture.html, capture.extras);
+  const warm = derivePlan(capture.warm, capture.html, capture.extras, { returning: true });
+  const recorded = staticFiles([capture.cold, capture.warm], capture.extras);
+  // A file only the server saw (the browser checking its service worker) is fetched once more for the floor's copy.
+  for (const path of filesWithoutBody([plan.steps, warm.steps], recorded)) {
+    const r = await request(`${url}${path}`);
+    if (r.status === 200) recorded.push({ method: "GET", path, resourceType: "other", requestHeaders: {}, postData: null, startedAt: 0, status: 200, responseHeaders: Object.fromEntries(Object.entries(r.headers).map(([k, v]) => [k, Array.isArray(v) ? v.join(", ") : String(v ?? "")])), body: r.body });
+  }
+  const files = recorded.map((r) => ({ path: r.path, status: r.status, headers: r.responseHeaders, body: r.body! }));
   const bundleFile = writeBundle(dir, plan.sessionCookie, files);
-  return { page: { plan, cold: plan.steps, warm: warmSteps(plan.steps) }, bundleFile, planText: [`Page flow derived from /join as ${plan.browser} loaded it:`, ...describePlan(plan).map((l) => "  " + l)] };
+  return {
+    page: { plan, cold: plan.steps, warm: warm.steps },
+    bundleFile,
+    planText: [
+      `Page flow derived from /join as ${plan.browser} loaded it, first visit (a cold phone):`,
+      ...describePlan(plan).map((l) => "  " + l),
+      "The next visit on the same phone (a warm phone: another lecture, a new QR token), what reached the server:",
+      ...describePlan({ ...warm, skipped: [] }).map((l) => "  " + l),
+    ],
+  };
 }
 
 async function probe(url: string, page: PagePlan, target: Pick<Target, "sessionId" | "studentTokens">, qrToken: string, loads: number, log: Log, name: string): Promise<PageLoadCosts> {

@@ -23,7 +23,9 @@ export function registerServiceWorker(): void {
         .getEntriesByType("resource")
         .map((e) => e.name)
         .filter((url) => url.startsWith(`${location.origin}${STATIC_FILES}`));
-      ready.active?.postMessage({ type: "cache-page", page: location.href, files });
+      // The document as it was fetched (a deep link's address is tidied away once it has checked in).
+      const page = performance.getEntriesByType("navigation")[0]?.name ?? location.href;
+      ready.active?.postMessage({ type: "cache-page", page, files });
     })
     .catch(() => {
       // No worker (private mode, a browser without one): the page works as before, from the network.
