@@ -265,9 +265,11 @@ test.describe("every refusal in plain words", () => {
   test("too many wrong codes: the wait counts down", async ({ page, context, teacher, newStudent, signIn }) => {
     await startSession(teacher, { codeRotationSeconds: 0 });
     await signIn(context, await newStudent({ name: "Guessing Gus", enrollIn: teacher.courseId }));
-    for (let i = 0; i < 10; i++) {
+    // Ten wrong codes are free; each one after that starts a longer pause (2 s, 4 s, 8 s …).
+    for (let i = 0; i < 13; i++) {
       const r = await context.request.post("/api/checkin", { data: { code: "000000" } });
       expect([404, 410]).toContain(r.status());
+      if (i >= 10 && i < 12) await page.waitForTimeout(1000 * 2 ** (i - 9) + 200);
     }
     await page.goto("/join");
     await typeCode(page, "000001");

@@ -1,3 +1,5 @@
+import { logLimited, suppressedNote } from "./log";
+
 /**
  * One error type for the whole product: the domain throws it, and each
  * transport has one mapper (`lib/api/errors.ts` for HTTP, the socket's ack
@@ -12,6 +14,7 @@ export const ERROR_STATUS = {
   not_enrolled: 403,
   not_found: 404,
   code_not_found: 404,
+  method_not_allowed: 405,
   email_taken: 409,
   session_already_active: 409,
   session_ended: 409,
@@ -22,6 +25,7 @@ export const ERROR_STATUS = {
   course_archived: 409,
   code_expired: 410,
   too_large: 413,
+  unsupported_media_type: 415,
   rate_limited: 429,
   internal_error: 500,
 } as const;
@@ -37,6 +41,7 @@ const DEFAULT_MESSAGES: Record<ErrorCode, string> = {
   not_enrolled: "You are not enrolled in this course.",
   not_found: "Not found.",
   code_not_found: "That code does not match any open session. Check the code on the screen.",
+  method_not_allowed: "This address does not accept that method.",
   email_taken: "An account with that e-mail already exists.",
   session_already_active: "This course already has an active session.",
   session_ended: "This session has ended.",
@@ -47,6 +52,7 @@ const DEFAULT_MESSAGES: Record<ErrorCode, string> = {
   course_archived: "This course is archived. Restore it to start sessions or enroll students.",
   too_large: "That is too much at once.",
   code_expired: "This QR code has expired. Scan the code on the screen again.",
+  unsupported_media_type: "Send the request body as JSON (Content-Type: application/json).",
   rate_limited: "Too many attempts. Please wait and try again.",
   internal_error: "Something went wrong on our side.",
 };
@@ -87,6 +93,7 @@ export function asAppError(err: unknown): AppError {
     const issues = (err as { issues: unknown[] }).issues;
     return new AppError("invalid_input", undefined, { issues });
   }
-  console.error("[rollcall] unexpected error", err);
+  const cause = err instanceof Error ? `${err.name}: ${err.message.split("\n")[0]}` : String(err);
+  logLimited(`unexpected:${cause}`, (held) => console.error(`[rollcall] unexpected error${suppressedNote(held)}`, err));
   return new AppError("internal_error");
 }

@@ -9,6 +9,7 @@ import { getEnv } from "@/lib/env";
 import { setIo } from "@/lib/realtime/io";
 import { attachSocketServer } from "./socket";
 import { loadStaticFiles } from "./static-files";
+import { guardPath } from "./request-guard";
 import { wireSubscribers } from "./wire";
 
 export type StartOptions = {
@@ -42,6 +43,7 @@ export async function startServer(opts: StartOptions = {}): Promise<RunningServe
   const serveStatic = staticFiles ? staticFiles.serve : () => false;
   const onRequest = (req: IncomingMessage, res: ServerResponse) => {
     if (opts.intercept?.(req, res)) return;
+    if (guardPath(req, res)) return;
     if (serveStatic(req, res)) return;
     // Route handlers never see the socket: hand them the TCP peer (lib/api/client-address.ts), overwriting any client's claim.
     req.headers[PEER_ADDRESS_HEADER] = req.socket.remoteAddress ?? "";

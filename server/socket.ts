@@ -1,6 +1,7 @@
 import type { IncomingMessage, Server as HttpServer } from "node:http";
-import type { Server as HttpsServer } from "node:https";
-import { Server } from "socket.io";
+import { Server as HttpsServer } from "node:https";
+import type { AddressInfo } from "node:net";
+import { Server, type Socket } from "socket.io";
 import { z } from "zod";
 import { clientAddress } from "@/lib/api/client-address";
 import { deviceCookie, deviceIdFromCookies, heldScanFromCookies, isSecureConnection, parseCookies } from "@/lib/api/cookies";
@@ -12,9 +13,11 @@ import { authenticate, sessionTokenFromCookies } from "@/lib/auth/current-user";
 import { authorize, courseAccess } from "@/lib/courses/access";
 import { can, type CourseAction } from "@/lib/courses/permissions";
 import { AppError, asAppError } from "@/lib/errors";
-import { rooms, type Ack } from "@/lib/realtime/events";
+import { admitEvent, admitHandshake, forgetSocket } from "@/lib/realtime/event-limits";
+import { rooms, type Ack, type ClientToServerEvents } from "@/lib/realtime/events";
 import { setIo, type RollcallServer } from "@/lib/realtime/io";
 import { presenceStore } from "@/lib/realtime/presence";
+import { servedOrigins } from "./origins";
 
 const idSchema = z.string().min(1).max(64);
 
@@ -22,26 +25,43 @@ const idSchema = z.string().min(1).max(64);
 const NEW_DEVICE = Symbol("rollcall.newDeviceId");
 type HandshakeRequest = IncomingMessage & { [NEW_DEVICE]?: string };
 
-/** Browsers always send Origin cross-site; it must be our own address. Non-browser clients send none. */
-function originAllowed(origin: string | undefined, host: string | undefined, appUrl: string): boolean {
-  if (!origin) return true;
-  const allowed = new Set([new URL(appUrl).origin]);
-  if (host) {
-    allowed.add(`http://${host}`);
-    allowed.add(`https://${host}`);
-  }
-  return allowed.has(origin);
-}
+type RollcallSocket = Parameters<Parameters<RollcallServer["on"]>[1]>[0];
+type EventName = keyof ClientToServerEvents;
+const EVENTS = new Set<string>(["session:watch", "session:unwatch", "attendance:checkin", "course:watch"] satisfies EventName[]);
 
 /** Runs a handler and always answers the ack, with SPEC error codes on failure. */
-async function replyToAck<T extends object>(ack: unknown, fn: () => Promise<T> | T): Promise<void> {
-  const reply = typeof ack === "function" ? (ack as Ack<T>) : () => {};
+async function replyToAck<T extends object>(ack: Ack<T> | undefined, fn: () => Promise<T> | T): Promise<void> {
+  const reply = ack ?? (() => {});
   try {
     const result = await fn();
     reply({ ok: true, ...result });
   } catch (err) {
     reply({ ok: false, error: asAppError(err).toJSON() });
   }
+}
+
+/**
+ * Registers a client event. Socket.IO hands the listener whatever the client
+ * sent: an ack-only `emit("session:watch", cb)` arrives with the callback as
+ * the payload. The ack is always the last function; a missing payload is
+ * `invalid_input`. Each event is counted against the socket's and the user's
+ * budgets before it runs (lib/realtime/event-limits.ts).
+ */
+function on<T extends object>(socket: RollcallSocket, event: EventName, handler: (payload: Record<string, unknown>) => Promise<T> | T) {
+  (socket as unknown as Socket).on(event, async (...args: unknown[]) => {
+    const ack = typeof args[args.length - 1] === "function" ? (args.pop() as Ack<T>) : undefined;
+    const verdict = await admitEvent(socket.id, socket.data.user.id);
+    if (!verdict.ok) {
+      ack?.({ ok: false, error: verdict.error.toJSON() });
+      if (verdict.disconnect) socket.disconnect(true);
+      return;
+    }
+    await replyToAck(ack, () => {
+      const payload = args[0];
+      if (typeof payload !== "object" || payload === null) throw new AppError("invalid_input", "This event needs a payload object.");
+      return handler(payload as Record<string, unknown>);
+    });
+  });
 }
 
 export function attachSocketServer(http: HttpServer | HttpsServer, appUrl: string): RollcallServer {
@@ -51,7 +71,13 @@ export function attachSocketServer(http: HttpServer | HttpsServer, appUrl: strin
     // A lecture hall on campus Wi-Fi: be patient with slow phones before dropping them.
     pingInterval: 25_000,
     pingTimeout: 30_000,
+    // Our events are small; a megabyte-sized frame is an attack, not a check-in.
+    maxHttpBufferSize: 64 * 1024,
   });
+  const origins = servedOrigins(appUrl, () => ({
+    port: (http.address() as AddressInfo | null)?.port ?? null,
+    secure: http instanceof HttpsServer,
+  }));
 
   // One device, one student (SPEC §3) over the socket too: a signed-in browser
   // without a device id gets one in the handshake's response, as
@@ -70,10 +96,14 @@ export function attachSocketServer(http: HttpServer | HttpsServer, appUrl: strin
   io.use(async (socket, next) => {
     try {
       const req = socket.request;
-      if (!originAllowed(req.headers.origin, req.headers.host, appUrl)) return next(new Error("unauthorized"));
+      // Browsers always send Origin cross-site; it must be an address this server serves (never derived from Host).
+      const origin = req.headers.origin;
+      if (origin !== undefined && !origins.has(origin)) return next(new Error("unauthorized"));
       const token = typeof socket.handshake.auth?.token === "string" ? socket.handshake.auth.token : null;
       const user = await authenticate({ token, authorization: req.headers.authorization, cookie: req.headers.cookie });
       if (!user) return next(new Error("unauthorized"));
+      const throttled = await admitHandshake(user.id);
+      if (throttled) return next(Object.assign(new Error("rate_limited"), { data: throttled.toJSON() }));
       socket.data.user = user;
       socket.data.deviceId = (req as HandshakeRequest)[NEW_DEVICE] ?? deviceIdFromCookies(req.headers.cookie);
       // A scan held while signed out (set by REST), honoured here once the student is signed in.
@@ -101,66 +131,68 @@ export function attachSocketServer(http: HttpServer | HttpsServer, appUrl: strin
       throw new AppError("forbidden");
     };
     socket.join(rooms.user(user.id));
+    socket.on("disconnect", () => void forgetSocket(socket.id).catch(() => {}));
 
-    socket.on("session:watch", (payload, ack) =>
-      replyToAck(ack, async () => {
-        const sessionId = idSchema.parse(payload?.sessionId);
-        const view = await sessionView(user, sessionId);
-        const student = view.role === "student";
-        const joined = student
-          ? [rooms.students(sessionId), ...(payload?.presence === true && view.session.status === "active" ? [rooms.presence(sessionId)] : [])]
-          : [rooms.staff(sessionId)];
-        socket.join(joined);
-        // Access revoked between the check and the join would have missed this socket: look again now that it is in.
-        await stillAllowed(user.id, view.session.courseId, student ? "attendance.checkin" : "session.run", joined);
-        return student ? view : { ...view, connected: await presenceStore().count(sessionId) };
-      }),
-    );
+    // An event we do not know still gets its ack (and counts against the budget).
+    (socket as unknown as Socket).onAny(async (event: string, ...args: unknown[]) => {
+      if (EVENTS.has(event)) return;
+      const ack = args[args.length - 1];
+      const verdict = await admitEvent(socket.id, user.id);
+      if (typeof ack === "function") ack({ ok: false, error: (verdict.ok ? new AppError("invalid_input", `Unknown event ${String(event).slice(0, 40)}.`) : verdict.error).toJSON() });
+      if (!verdict.ok && verdict.disconnect) socket.disconnect(true);
+    });
 
-    socket.on("session:unwatch", (payload, ack) =>
-      replyToAck(ack, () => {
-        const sessionId = idSchema.parse(payload?.sessionId);
-        socket.leave(rooms.staff(sessionId));
-        socket.leave(rooms.students(sessionId));
-        socket.leave(rooms.presence(sessionId));
-        return {};
-      }),
-    );
+    on(socket, "session:watch", async (payload) => {
+      const sessionId = idSchema.parse(payload.sessionId);
+      const view = await sessionView(user, sessionId);
+      const student = view.role === "student";
+      const joined = student
+        ? [rooms.students(sessionId), ...(payload.presence === true && view.session.status === "active" ? [rooms.presence(sessionId)] : [])]
+        : [rooms.staff(sessionId)];
+      socket.join(joined);
+      // Access revoked between the check and the join would have missed this socket: look again now that it is in.
+      await stillAllowed(user.id, view.session.courseId, student ? "attendance.checkin" : "session.run", joined);
+      return student ? view : { ...view, connected: await presenceStore().count(sessionId) };
+    });
 
-    socket.on("attendance:checkin", (payload, ack) =>
-      replyToAck(ack, async () => {
-        const parsed = checkinSchema.safeParse(payload ?? {});
-        if (!parsed.success) throw new AppError("invalid_input", "Send either token or code.");
-        // The held scan cannot be cleared from here (no cookies after the handshake); once the record exists,
-        // the same token only ever finds it again.
-        const held = matchingHeldScan(parsed.data, socket.data.heldScan, socket.data.deviceId);
-        const { result, courseId } = await checkIn(parsed.data, {
-          user,
-          deviceId: socket.data.deviceId,
-          ip: socket.data.ip,
-          userAgent: socket.data.userAgent,
-          scannedAt: held ? heldScanTime(held) : undefined,
-        });
-        // A student who checked in watches the session from this socket: it joins the student room (and, for /join,
-        // the presence room) now, as `session:watch` would, so the page needs no separate watch; it asks again only
-        // after a reconnect. The check-in is committed whatever happens here: access lost meanwhile only leaves the rooms.
-        const sessionId = result.session.id;
-        const joined = [rooms.students(sessionId), ...(payload?.presence === true ? [rooms.presence(sessionId)] : [])];
-        socket.join(joined);
-        if (!can((await courseAccess(user.id, courseId))?.role, "attendance.checkin")) for (const room of joined) socket.leave(room);
-        return result;
-      }),
-    );
+    on(socket, "session:unwatch", (payload) => {
+      const sessionId = idSchema.parse(payload.sessionId);
+      socket.leave(rooms.staff(sessionId));
+      socket.leave(rooms.students(sessionId));
+      socket.leave(rooms.presence(sessionId));
+      return {};
+    });
 
-    socket.on("course:watch", (payload, ack) =>
-      replyToAck(ack, async () => {
-        const courseId = idSchema.parse(payload?.courseId);
-        await authorize(user.id, courseId, "course.view");
-        socket.join(rooms.course(courseId));
-        await stillAllowed(user.id, courseId, "course.view", [rooms.course(courseId)]);
-        return { courseId };
-      }),
-    );
+    on(socket, "attendance:checkin", async (payload) => {
+      const parsed = checkinSchema.safeParse(payload);
+      if (!parsed.success) throw new AppError("invalid_input", "Send either token or code.");
+      // The held scan cannot be cleared from here (no cookies after the handshake); once the record exists,
+      // the same token only ever finds it again.
+      const held = matchingHeldScan(parsed.data, socket.data.heldScan, socket.data.deviceId);
+      const { result, courseId } = await checkIn(parsed.data, {
+        user,
+        deviceId: socket.data.deviceId,
+        ip: socket.data.ip,
+        userAgent: socket.data.userAgent,
+        scannedAt: held ? heldScanTime(held) : undefined,
+      });
+      // A student who checked in watches the session from this socket: it joins the student room (and, for /join,
+      // the presence room) now, as `session:watch` would, so the page needs no separate watch; it asks again only
+      // after a reconnect. The check-in is committed whatever happens here: access lost meanwhile only leaves the rooms.
+      const sessionId = result.session.id;
+      const joined = [rooms.students(sessionId), ...(payload.presence === true ? [rooms.presence(sessionId)] : [])];
+      socket.join(joined);
+      if (!can((await courseAccess(user.id, courseId))?.role, "attendance.checkin")) for (const room of joined) socket.leave(room);
+      return result;
+    });
+
+    on(socket, "course:watch", async (payload) => {
+      const courseId = idSchema.parse(payload.courseId);
+      await authorize(user.id, courseId, "course.view");
+      socket.join(rooms.course(courseId));
+      await stillAllowed(user.id, courseId, "course.view", [rooms.course(courseId)]);
+      return { courseId };
+    });
   });
 
   setIo(io);

@@ -11,16 +11,17 @@ export class ApiClient {
     return [...this.cookies].map(([k, v]) => `${k}=${v}`).join("; ");
   }
 
-  async request(method: string, path: string, body?: unknown, init: { headers?: Record<string, string>; raw?: string } = {}) {
+  async request(method: string, path: string, body?: unknown, init: { headers?: Record<string, string>; raw?: string | Uint8Array } = {}) {
     const headers: Record<string, string> = { ...(init.headers ?? {}) };
     if (this.token) headers.authorization = `Bearer ${this.token}`;
     if (this.cookies.size) headers.cookie = this.cookieHeader;
-    let payload: string | undefined = init.raw;
+    // A Uint8Array goes out without a Content-Type (fetch gives a string text/plain).
+    let payload: string | Uint8Array | undefined = init.raw;
     if (body !== undefined) {
       headers["content-type"] = "application/json";
       payload = JSON.stringify(body);
     }
-    const res = await fetch(this.base + path, { method, headers, body: payload });
+    const res = await fetch(this.base + path, { method, headers, body: payload as BodyInit | undefined });
     for (const c of res.headers.getSetCookie()) {
       const [pair, ...attrs] = c.split(";");
       const i = pair.indexOf("=");

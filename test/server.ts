@@ -7,6 +7,7 @@ import { PEER_ADDRESS_HEADER } from "@/lib/api/client-address";
 import { closeDb, getDb } from "@/lib/db/client";
 import type { ClientToServerEvents, ServerToClientEvents } from "@/lib/realtime/events";
 import { setIo } from "@/lib/realtime/io";
+import { guardPath } from "@/server/request-guard";
 import { attachSocketServer } from "@/server/socket";
 import { wireSubscribers } from "@/server/wire";
 
@@ -17,7 +18,7 @@ import { wireSubscribers } from "@/server/wire";
  * left out; the Playwright suite covers that against the production server.
  */
 type Handler = (req: Request, ctx: { params: Promise<Record<string, string | string[]>> }) => Promise<Response>;
-type Route = { pattern: RegExp; names: string[]; file: string };
+type Route = { pattern: RegExp; names: string[]; file: string; catchAll: boolean };
 
 const API_DIR = path.resolve(__dirname, "../app/api");
 
@@ -28,20 +29,21 @@ function findRoutes(dir: string, segments: string[] = []): Route[] {
     if (statSync(full).isDirectory()) out.push(...findRoutes(full, [...segments, entry]));
     else if (entry === "route.ts") {
       const names: string[] = [];
+      let catchAll = false;
       const re = segments
         .map((s) => {
           const rest = /^\[\.\.\.(\w+)\]$/.exec(s);
-          if (rest) return names.push(rest[1]), "/(.+)";
+          if (rest) return names.push(rest[1]), (catchAll = true), "/(.+)";
           const param = /^\[(\w+)\]$/.exec(s);
           if (param) return names.push(param[1]), "/([^/]+)";
           return `/${s}`;
         })
         .join("");
-      out.push({ pattern: new RegExp(`^/api${re}$`), names, file: full });
+      out.push({ pattern: new RegExp(`^/api${re}$`), names, file: full, catchAll });
     }
   }
-  // Static segments before dynamic ones, as Next resolves them.
-  return out.sort((a, b) => a.names.length - b.names.length);
+  // Static segments before dynamic ones, catch-alls last, as Next resolves them.
+  return out.sort((a, b) => Number(a.catchAll) - Number(b.catchAll) || a.names.length - b.names.length);
 }
 
 async function toRequest(req: IncomingMessage, base: string): Promise<Request> {
@@ -69,7 +71,7 @@ async function send(res: ServerResponse, response: Response) {
 export type TestServer = {
   url: string;
   close: () => Promise<void>;
-  socket: (auth?: { token?: string; cookie?: string; origin?: string }) => Promise<ClientSocket>;
+  socket: (auth?: { token?: string; cookie?: string; origin?: string; headers?: Record<string, string> }) => Promise<ClientSocket>;
 };
 
 export type ClientSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
@@ -88,6 +90,8 @@ export async function startTestServer(): Promise<TestServer> {
   let base = "";
   const http = createServer(async (req, res) => {
     try {
+      // The production server's own guard (server/index.ts), so malformed paths answer alike here.
+      if (guardPath(req, res)) return;
       const url = new URL(req.url ?? "/", base);
       for (const r of routes) {
         const m = r.pattern.exec(url.pathname);
@@ -95,7 +99,9 @@ export async function startTestServer(): Promise<TestServer> {
         if (!modules.has(r.file)) modules.set(r.file, (await import(r.file)) as Record<string, Handler>);
         const handler = modules.get(r.file)![req.method ?? "GET"];
         if (!handler) return send(res, new Response(null, { status: 405 }));
-        const params = Object.fromEntries(r.names.map((n, i) => [n, decodeURIComponent(m[i + 1])]));
+        const params = Object.fromEntries(
+          r.names.map((n, i) => [n, r.catchAll ? m[i + 1].split("/").map(decodeURIComponent) : decodeURIComponent(m[i + 1])]),
+        );
         return send(res, await handler(await toRequest(req, base), { params: Promise.resolve(params) }));
       }
       res.writeHead(404).end();
@@ -117,7 +123,7 @@ export async function startTestServer(): Promise<TestServer> {
         path: "/socket.io",
         transports: ["websocket"],
         auth: auth.token ? { token: auth.token } : {},
-        extraHeaders: { ...(auth.cookie ? { cookie: auth.cookie } : {}), ...(auth.origin ? { origin: auth.origin } : {}) },
+        extraHeaders: { ...(auth.cookie ? { cookie: auth.cookie } : {}), ...(auth.origin ? { origin: auth.origin } : {}), ...auth.headers },
         reconnection: false,
         forceNew: true,
       });

@@ -52,6 +52,19 @@ export function deviceCookie(deviceId: string, secure: boolean): string {
   return `${DEVICE_COOKIE}=${deviceId}; Max-Age=${DEVICE_MAX_AGE_SECONDS}; ${attributes(secure)}`;
 }
 
+// --- Trusted browsers for sign-in limits (lib/auth/trusted-devices.ts): the marks of the accounts that signed in here.
+
+export const TRUST_COOKIE = "rollcall_trust";
+
+export function trustMarksFromCookies(header: string | null | undefined): string[] {
+  const value = parseCookies(header).get(TRUST_COOKIE) ?? "";
+  return value.split(".").filter((m) => /^[A-Za-z0-9_-]{22}$/.test(m)).slice(0, 8);
+}
+
+export function trustCookie(marks: readonly string[], secure: boolean): string {
+  return `${TRUST_COOKIE}=${marks.join(".")}; Max-Age=${DEVICE_MAX_AGE_SECONDS}; ${attributes(secure)}`;
+}
+
 // --- Scan, then sign in (SPEC §3): a held scan, signed by the server and bound to the browser's device id,
 // so it is useless when copied elsewhere and cannot be back-dated.
 

@@ -4,22 +4,36 @@ import { toErrorResponse } from "./errors";
 
 type Params = Record<string, string | string[] | undefined>;
 type Ctx = { params: Promise<Params> };
+export type RouteHandler = (req: Request, ctx: Ctx) => Promise<Response>;
 
 /** What a handler adds to whichever response goes out, its own or the error envelope. */
 export type ResponseExtras = { setCookie: (header: string) => void };
+
+export type RouteOptions = {
+  /**
+   * Media types this endpoint takes besides JSON, e.g. `["text/csv"]` for the
+   * roster import (read them with `readText`). Anything else with a body is 415.
+   */
+  accept?: readonly string[];
+};
 
 /**
  * Wraps a route handler: whatever it throws becomes the SPEC error envelope,
  * so no input can produce a 5xx page or a stack trace. Cookies a handler set
  * before throwing still reach the browser (a held scan with its refusal).
+ * A body that is not JSON (or one of `options.accept`) is refused with 415
+ * before the handler runs: a cross-site form or `text/plain` post never
+ * reaches the domain.
  */
 export function route<P extends Params = Params>(
   handler: (req: Request, params: P, response: ResponseExtras) => Promise<Response> | Response,
-) {
+  options: RouteOptions = {},
+): RouteHandler {
   return async (req: Request, ctx: Ctx): Promise<Response> => {
     const cookies: string[] = [];
     let res: Response;
     try {
+      assertBodyType(req, options.accept ?? []);
       const params = ((await ctx?.params) ?? {}) as P;
       res = await handler(req, params, { setCookie: (c) => void cookies.push(c) });
     } catch (err) {
@@ -30,6 +44,45 @@ export function route<P extends Params = Params>(
   };
 }
 
+// --- Methods: every API route answers every method, unsupported ones with the envelope.
+
+export const HTTP_METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"] as const;
+export type HttpMethod = (typeof HTTP_METHODS)[number];
+
+/** The `Allow` header for a route that implements `implemented` (HEAD follows GET; OPTIONS is always answered). */
+export function allowHeader(implemented: readonly string[]): string {
+  const allow = new Set(implemented.filter((m) => m !== "OPTIONS"));
+  if (allow.has("GET")) allow.add("HEAD");
+  allow.add("OPTIONS");
+  return HTTP_METHODS.filter((m) => allow.has(m)).join(", ");
+}
+
+export function methodNotAllowed(allow: string): Response {
+  const res = toErrorResponse(new AppError("method_not_allowed"));
+  res.headers.set("allow", allow);
+  return res;
+}
+
+/**
+ * Completes a route module's method set. Next answers a method the module does
+ * not export with an empty 405; SPEC §4 wants the envelope everywhere under
+ * /api, so each route exports all of them:
+ *
+ *   export const { GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS } = methods({ GET: route(…) });
+ */
+export function methods(handlers: Partial<Record<HttpMethod, RouteHandler>>): Record<HttpMethod, RouteHandler> {
+  const implemented = HTTP_METHODS.filter((m) => handlers[m]);
+  const allow = allowHeader(implemented);
+  const refuse: RouteHandler = async () => methodNotAllowed(allow);
+  const out = {} as Record<HttpMethod, RouteHandler>;
+  for (const m of HTTP_METHODS) out[m] = handlers[m] ?? refuse;
+  if (!handlers.HEAD && handlers.GET) out.HEAD = handlers.GET;
+  if (!handlers.OPTIONS) out.OPTIONS = async () => new Response(null, { status: 204, headers: { allow } });
+  return out;
+}
+
+// --- Bodies
+
 export function json(body: unknown, status = 200, headers: Record<string, string> = {}): Response {
   return new Response(JSON.stringify(body), {
     status,
@@ -39,19 +92,46 @@ export function json(body: unknown, status = 200, headers: Record<string, string
 
 const MAX_BODY = 64 * 1024;
 
-/** Reads a JSON body and validates it; malformed or oversized input is `invalid_input`. */
-export async function readJson<S extends z.ZodType>(req: Request, schema: S): Promise<z.infer<S>> {
-  // Refuse an announced oversized body before buffering it.
-  if (Number(req.headers.get("content-length") ?? 0) > MAX_BODY) throw new AppError("invalid_input", "The request body is too large.");
-  let text: string;
-  try {
-    text = await req.text();
-  } catch {
-    throw new AppError("invalid_input", "The request body could not be read.");
-  }
-  if (text.length > MAX_BODY) throw new AppError("invalid_input", "The request body is too large.");
+/** `type/subtype` of the request's Content-Type, lower case, without parameters; null when absent. */
+export function mediaType(req: Request): string | null {
+  const raw = req.headers.get("content-type");
+  if (raw === null) return null;
+  return raw.split(";")[0].trim().toLowerCase();
+}
+
+const isJsonType = (type: string) => type === "application/json" || /^application\/[a-z0-9.+-]+\+json$/.test(type);
+
+const BODY_METHODS = new Set(["POST", "PUT", "PATCH", "DELETE"]);
+
+function hasBody(req: Request): boolean {
+  const length = req.headers.get("content-length");
+  return (length !== null && length.trim() !== "0") || req.headers.has("transfer-encoding");
+}
+
+/**
+ * A request that carries a body (or says what its body is) must be JSON or a
+ * type the endpoint opted into. No Content-Type with an empty body is fine
+ * (`POST …/end` has nothing to send).
+ */
+export function assertBodyType(req: Request, accept: readonly string[] = []): void {
+  if (!BODY_METHODS.has(req.method.toUpperCase())) return;
+  const type = mediaType(req);
+  if (type === null ? !hasBody(req) : isJsonType(type) || accept.includes(type)) return;
+  throw new AppError("unsupported_media_type", undefined, { accepted: ["application/json", ...accept] });
+}
+
+export type ReadOptions = { maxBytes?: number };
+
+const bodyTooLarge = () => new AppError("invalid_input", "The request body is too large.");
+
+/** Reads a JSON body and validates it; a non-JSON Content-Type is 415, malformed or oversized input `invalid_input`. */
+export async function readJson<S extends z.ZodType>(req: Request, schema: S, options: ReadOptions = {}): Promise<z.infer<S>> {
+  const type = mediaType(req);
+  if (type !== null && !isJsonType(type)) throw new AppError("unsupported_media_type", undefined, { accepted: ["application/json"] });
+  const text = await readText(req, options.maxBytes ?? MAX_BODY, bodyTooLarge);
   let data: unknown = {};
   if (text.trim() !== "") {
+    if (type === null) throw new AppError("unsupported_media_type", undefined, { accepted: ["application/json"] });
     try {
       data = JSON.parse(text);
     } catch {

@@ -58,7 +58,7 @@ export async function checkIn(input: CheckinInput, ctx: CheckinContext): Promise
     try {
       resolved = await resolveCode(String(input.code), ctx.user.id, scannedAt);
     } catch (e) {
-      if (!(e instanceof AppError && CODE_FAILURES.has(e.code))) await attempt.release();
+      await (e instanceof AppError && CODE_FAILURES.has(e.code) ? attempt.failed() : attempt.release());
       throw e;
     }
     await attempt.release();

@@ -24,6 +24,8 @@ describe("safeCallbackUrl", () => {
       "/%0a//evil.example".replace("%0a", "\n"),
       " /dashboard",
       "/" + "a".repeat(3000),
+      "/%FF",
+      "/join?t=%E0%A4%A",
     ]) {
       expect(safeCallbackUrl(bad), String(bad)).toBe("/dashboard");
     }

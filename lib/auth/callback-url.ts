@@ -20,6 +20,12 @@ export function safeCallbackUrl(raw: string | string[] | null | undefined, fallb
     return fallback;
   }
   if (url.origin !== PROBE_ORIGIN) return fallback;
+  // A malformed %-escape would only reach a 404, and some of Next's cookie code decodes it twice.
+  try {
+    decodeURIComponent(value);
+  } catch {
+    return fallback;
+  }
   if (url.pathname === "/login" || url.pathname === "/register") return fallback;
   return `${url.pathname}${url.search}${url.hash}`;
 }

@@ -1,12 +1,20 @@
 import type { NextAuthOptions } from "next-auth";
 import CredentialsProvider from "next-auth/providers/credentials";
-import { requestAddress } from "../api/client-address";
+import { signInClient } from "../api/sign-in";
+import type { SignInClient } from "./users";
 import { getEnv } from "../env";
 import { isAppError } from "../errors";
+import { logLimited, suppressedNote } from "../log";
+import { safeCallbackUrl } from "./callback-url";
 import { TOKEN_MAX_AGE_SECONDS } from "./tokens";
 import { credentialsSchema, verifyCredentials } from "./users";
 
-export function authOptions(): NextAuthOptions {
+export type AuthHooks = {
+  /** A credentials sign-in succeeded: the HTTP layer marks the browser as trusted for the account. */
+  onSignedIn?: (userId: string, client: SignInClient) => void;
+};
+
+export function authOptions(hooks: AuthHooks = {}): NextAuthOptions {
   return {
     secret: getEnv().AUTH_SECRET,
     session: { strategy: "jwt", maxAge: TOKEN_MAX_AGE_SECONDS },
@@ -19,7 +27,9 @@ export function authOptions(): NextAuthOptions {
           const parsed = credentialsSchema.safeParse(credentials ?? {});
           if (!parsed.success) throw new Error("invalid_credentials");
           try {
-            const user = await verifyCredentials(parsed.data.email, parsed.data.password, requestAddress(req?.headers));
+            const client = signInClient(req?.headers);
+            const user = await verifyCredentials(parsed.data.email, parsed.data.password, client);
+            hooks.onSignedIn?.(user.id, client);
             return { id: user.id, name: user.name, email: user.email, kind: user.kind };
           } catch (e) {
             // next-auth passes the message to the client as `error`.
@@ -28,7 +38,22 @@ export function authOptions(): NextAuthOptions {
         },
       }),
     ],
+    // next-auth logs a line per bad request (an unparsable callbackUrl, a stale CSRF token): once per cause and ten minutes.
+    logger: {
+      error(code, metadata) {
+        logLimited(`next-auth:error:${code}`, (n) => console.error(`[next-auth][error][${code}]${suppressedNote(n)}`, describe(metadata)));
+      },
+      warn(code) {
+        logLimited(`next-auth:warn:${code}`, (n) => console.warn(`[next-auth][warn][${code}]${suppressedNote(n)}`));
+      },
+      debug() {},
+    },
     callbacks: {
+      // Only a path on this site, whatever the sign-in form or link carried (no open redirect, never a throw).
+      async redirect({ url, baseUrl }) {
+        const local = url.startsWith(`${baseUrl}/`) ? url.slice(baseUrl.length) : url;
+        return `${baseUrl}${safeCallbackUrl(local)}`;
+      },
       async jwt({ token, user }) {
         if (user) {
           token.sub = user.id;
@@ -46,4 +71,10 @@ export function authOptions(): NextAuthOptions {
       },
     },
   };
+}
+
+function describe(metadata: unknown): string {
+  const e = metadata instanceof Error ? metadata : (metadata as { error?: unknown } | undefined)?.error;
+  if (e instanceof Error) return e.message.slice(0, 300);
+  return "";
 }

@@ -9,7 +9,8 @@ import { USER_KINDS, type PublicUser, type UserKind } from "../model/vocabulary"
 import { newId } from "../ids";
 import { claimInvitations } from "../courses/invitations";
 import { hasStaffInvitation } from "../courses/staff";
-import { reserveLoginAttempt } from "./login-limits";
+import { loginBlockedFor, reserveLoginAttempt, type LoginAttemptSource } from "./login-limits";
+import { trustedKey } from "./trusted-devices";
 import { dummyPasswordHash, hashPassword, verifyPassword } from "./password";
 import { emailKey, emailSchema } from "../model/email";
 
@@ -71,19 +72,35 @@ export async function createUser(input: { name: string; email: string; kind: Use
   return toPublicUser(user);
 }
 
-/** Checks an e-mail and password under the sign-in rate limits. */
-export async function verifyCredentials(email: string, password: string, ip: string): Promise<PublicUser> {
+/** Who is signing in, as far as the limits care: the address, the browser's device id and its trusted-account marks. */
+export type SignInClient = { ip: string; deviceId: string | null; trustMarks: readonly string[] };
+
+/** Checks an e-mail and password under the sign-in rate limits (lib/auth/login-limits.ts). */
+export async function verifyCredentials(email: string, password: string, client: SignInClient): Promise<PublicUser> {
   const key = emailKey(email);
-  const attempt = await reserveLoginAttempt(key, ip);
   const user = await getDb().get<Pick<User, "id" | "name" | "email" | "kind" | "passwordHash">>(sql`
     SELECT id, name, email, kind, password_hash AS "passwordHash" FROM users WHERE email_key = ${key}`);
-  const ok = await verifyPassword(password, user?.passwordHash ?? (await dummyPasswordHash()));
+  const attempt = await reserveLoginAttempt(attemptSource(key, user?.id ?? null, client));
+  // An account without a password (single sign-on) is checked against the dummy hash for equal timing, and never matches.
+  const hash = user?.passwordHash ?? null;
+  const ok = (await verifyPassword(password, hash ?? (await dummyPasswordHash()))) && hash !== null;
   if (!user || !ok) {
     await attempt.failed();
     throw new AppError("invalid_credentials");
   }
   await attempt.succeeded();
   return toPublicUser(user);
+}
+
+/** Seconds until this client may try this e-mail again (the sign-in form's wait message), or null. Consumes nothing. */
+export async function signInWaitSeconds(email: string, client: SignInClient): Promise<number | null> {
+  const key = emailKey(email);
+  const user = await getDb().get<{ id: string }>(sql`SELECT id FROM users WHERE email_key = ${key}`);
+  return loginBlockedFor(attemptSource(key, user?.id ?? null, client));
+}
+
+function attemptSource(key: string, userId: string | null, client: SignInClient): LoginAttemptSource {
+  return { emailKey: key, userId, ip: client.ip, trustedKey: userId ? trustedKey(client.trustMarks, userId, client.deviceId) : null };
 }
 
 export async function findUser(id: string): Promise<PublicUser | null> {

@@ -6,6 +6,7 @@ import { getDb } from "@/lib/db/client";
 import type { AttendanceStatus, Counts } from "@/lib/model/attendance";
 import { ApiClient, emitAck } from "../api";
 import { audit, checkin, classroom, listen, liveCode, rows, scalar, startSession, untilHeard, type Classroom, type Heard } from "../attendance-fixtures";
+import { resetLimitState } from "@/lib/limits/store";
 import { startTestServer, type ClientSocket, type TestServer } from "../server";
 
 /**
@@ -105,6 +106,8 @@ async function dbCounts(sessionId: string): Promise<Counts> {
 const pick = (r: any) => ({ status: r.status, method: r.method, checkedInAt: r.checkedInAt });
 
 async function run(cmds: Cmd[]) {
+  // Runs follow each other faster than any person could: each starts with fresh rate-limit budgets.
+  resetLimitState();
   await endLeftovers();
   const session = await startSession(room);
   const watch = await emitAck(staff, "session:watch", { sessionId: session.id });

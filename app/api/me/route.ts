@@ -1,4 +1,6 @@
-import { json, route } from "@/lib/api/route";
+import { json, methods, route } from "@/lib/api/route";
 import { requireUser } from "@/lib/auth/current-user";
 
-export const GET = route(async (req) => json({ user: await requireUser(req) }));
+export const { GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS } = methods({
+  GET: route(async (req) => json({ user: await requireUser(req) })),
+});

@@ -1,9 +1,11 @@
-import { json, route } from "@/lib/api/route";
+import { json, methods, route } from "@/lib/api/route";
 import { requireUser } from "@/lib/auth/current-user";
 import { withdrawInvitation } from "@/lib/courses/invitations";
 
-export const DELETE = route<{ courseId: string; invitationId: string }>(async (req, { courseId, invitationId }) => {
-  const user = await requireUser(req);
-  await withdrawInvitation(user, courseId, invitationId);
-  return json({ ok: true });
+export const { GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS } = methods({
+  DELETE: route<{ courseId: string; invitationId: string }>(async (req, { courseId, invitationId }) => {
+    const user = await requireUser(req);
+    await withdrawInvitation(user, courseId, invitationId);
+    return json({ ok: true });
+  }),
 });
