@@ -1,11 +1,13 @@
 import { csvResponse } from "@/lib/api/csv";
-import { route } from "@/lib/api/route";
+import { methods, route } from "@/lib/api/route";
 import { requireUser } from "@/lib/auth/current-user";
 import { courseCsv } from "@/lib/records/csv";
 import { parseRecordsQuery } from "@/lib/records/range";
 
-export const GET = route<{ courseId: string }>(async (req, { courseId }) => {
-  const user = await requireUser(req);
-  const query = parseRecordsQuery(new URL(req.url).searchParams);
-  return csvResponse(await courseCsv(user, courseId, query));
+export const { GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS } = methods({
+  GET: route<{ courseId: string }>(async (req, { courseId }) => {
+    const user = await requireUser(req);
+    const query = parseRecordsQuery(new URL(req.url).searchParams);
+    return csvResponse(await courseCsv(user, courseId, query));
+  }),
 });
