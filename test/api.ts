@@ -1,9 +1,18 @@
 import type { ClientSocket } from "./server";
 
 /** A small HTTP client for tests that keeps cookies like a browser would. */
+let clients = 0;
+
+/** A documentation address (RFC 5737 / 3849) per client: the address a trusted proxy would report for it. */
+function clientAddress(n: number): string {
+  return `2001:db8::${(n % 0xffff).toString(16)}:${Math.floor(n / 0xffff).toString(16)}`;
+}
+
 export class ApiClient {
   token: string | null = null;
   cookies = new Map<string, string>();
+  /** Where this client's requests come from (test/setup.ts trusts X-Forwarded-For); set one to share a network. */
+  address = clientAddress(++clients);
 
   constructor(readonly base: string) {}
 
@@ -12,7 +21,7 @@ export class ApiClient {
   }
 
   async request(method: string, path: string, body?: unknown, init: { headers?: Record<string, string>; raw?: string | Uint8Array } = {}) {
-    const headers: Record<string, string> = { ...(init.headers ?? {}) };
+    const headers: Record<string, string> = { "x-forwarded-for": this.address, ...(init.headers ?? {}) };
     if (this.token) headers.authorization = `Bearer ${this.token}`;
     if (this.cookies.size) headers.cookie = this.cookieHeader;
     // A Uint8Array goes out without a Content-Type (fetch gives a string text/plain).

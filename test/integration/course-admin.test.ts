@@ -252,7 +252,7 @@ describe("every §9 endpoint × anonymous, outsider, student, TA, owner", () => 
     await refused(() => c.owner.client.patch(base(c), {}), 400, "invalid_input");
     await refused(() => c.owner.client.text(`${base(c)}/roster`, "name\nNo e-mail column\n"), 400, "invalid_input");
     await refused(() => c.owner.client.text(`${base(c)}/roster`, "{ not json", "application/json"), 400, "invalid_input");
-    await refused(() => c.owner.client.text(`${base(c)}/roster`, "email=a@b.example", "application/x-www-form-urlencoded"), 400, "invalid_input");
+    await refused(() => c.owner.client.text(`${base(c)}/roster`, "email=a@b.example", "application/x-www-form-urlencoded"), 415, "unsupported_media_type");
     await refused(() => c.owner.client.text(`${base(c)}/roster?dryRun=maybe`, "email\na@b.example\n"), 400, "invalid_input");
     // A student of the course cannot be made staff while enrolled.
     await refused(() => c.owner.client.post(`${base(c)}/staff`, { email: c.student.email, role: "ta" }), 400, "invalid_input");

@@ -1,6 +1,3 @@
-// Each client address is chosen per test (X-Forwarded-For behind a trusted proxy), so tests do not share budgets.
-process.env.TRUST_PROXY = "true";
-
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CODE_LIMITS, pauseSeconds } from "@/lib/attendance/limits";
 import { LOGIN_LIMITS } from "@/lib/auth/login-limits";
@@ -22,14 +19,10 @@ let hall = 0;
 /** A fresh "lecture hall" NAT address. */
 const newAddress = () => `198.51.100.${++hall}`;
 
-/** A client behind `address`: every request carries it as the proxy's right-most X-Forwarded-For entry. */
+/** A client behind `address` (test/api.ts sends it as the trusted proxy's X-Forwarded-For). */
 function from(address: string, base?: ApiClient): ApiClient {
   const c = base ?? new ApiClient(server.url);
-  const request = c.request.bind(c);
-  c.request = (method, path, body, init = {}) => request(method, path, body, { ...init, headers: { ...init.headers, "x-forwarded-for": address } });
-  c.get = (p) => c.request("GET", p);
-  c.post = (p, b) => c.request("POST", p, b ?? {});
-  c.patch = (p, b) => c.request("PATCH", p, b ?? {});
+  c.address = address;
   return c;
 }
 
