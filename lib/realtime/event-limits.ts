@@ -1,5 +1,6 @@
 import { AppError } from "../errors";
 import { isLimiterRefusal, limiterFamily, makeLimiter, retryAfterSeconds } from "../limits/store";
+import { logLimited, suppressedNote } from "../log";
 
 /**
  * Socket events cost database reads (a `session:watch` loads the roster), so
@@ -43,7 +44,10 @@ export async function admitEvent(socketId: string, userId: string): Promise<Even
   } catch (e) {
     if (!isLimiterRefusal(e)) throw e;
     const strike = await l.strikes.penalty(socketId, 1);
-    return { ok: false, error: limited(e.msBeforeNext), disconnect: strike.consumedPoints > SOCKET_EVENT_LIMITS.strikes.points };
+    const disconnect = strike.consumedPoints > SOCKET_EVENT_LIMITS.strikes.points;
+    logLimited(`socket-events:${userId}`, (n) => console.warn(`[rollcall] refused socket events of user ${userId} over its budget${suppressedNote(n)}`));
+    if (disconnect) logLimited(`socket-flood:${userId}`, (n) => console.warn(`[rollcall] disconnected a socket of user ${userId} for flooding events${suppressedNote(n)}`));
+    return { ok: false, error: limited(e.msBeforeNext), disconnect };
   }
 }
 
@@ -54,6 +58,7 @@ export async function admitHandshake(userId: string): Promise<AppError | null> {
     return null;
   } catch (e) {
     if (!isLimiterRefusal(e)) throw e;
+    logLimited(`socket-handshakes:${userId}`, (n) => console.warn(`[rollcall] throttled socket handshakes of user ${userId}${suppressedNote(n)}`));
     return limited(e.msBeforeNext);
   }
 }
