@@ -5,7 +5,7 @@ import Papa from "papaparse";
 import { expectAccessible } from "./support/a11y";
 import { expect, LAPTOP, test, type E2EUser } from "./support/fixtures";
 import { hydrated } from "./support/hydration";
-import { SCREENSHOT_DIR } from "./support/screenshots";
+import { DOC_SCREENSHOTS, SCREENSHOT_DIR } from "./support/screenshots";
 
 // The term (SPEC §10, §12): a teacher creates a course in their own time zone
 // and runs three sessions; a student on a phone sees their own history and
@@ -289,10 +289,50 @@ test("the teacher opens the report, filters at-risk, exports, changes a past mar
   expect(errors).toEqual([]);
 });
 
-/** The matrix CSV as a spreadsheet shows it (column letters, row numbers, grid), drawn in Chromium for the README. */
-async function csvAsTable(context: BrowserContext, rows: string[][]): Promise<void> {
+test("docs: the report of a fuller term, for the README", async ({ browser, teacher, signIn, newStudent, serverClock }) => {
+  test.skip(!DOC_SCREENSHOTS, "only when taking the docs' screenshots (E2E_SCREENSHOTS=1)");
+  test.setTimeout(180_000);
+  const created = await teacher.api.post("/api/courses", { data: { name: "Cell Biology", code: "BIO201", term: "Fall 2026", timeZone: TEACHER_ZONE, lateCredit: 0.5 } });
+  expect(created.status()).toBe(201);
+  const courseId: string = (await created.json()).course.id;
+  const names = ["Ada Okafor", "Ben Schmidt", "Chloe Martin", "Diego Silva", "Emma Haddad", "Farah Nguyen", "Gabe Sato", "Hana Petrov", "Ivan Moreau", "Jade Mensah", "Kofi Fischer", "Lena Garcia", "Mateo Kowalski", "Nina Aziz"];
+  const people = [];
+  for (const name of names) people.push(await newStudent({ name, enrollIn: courseId }));
+  // A fixed pattern: most come, some are late, a few miss often, one was ill for a week.
+  const mark = (i: number, w: number): "present" | "late" | "absent" | "excused" => {
+    if (i === 3 && (w === 2 || w === 3)) return "excused";
+    if ((i === 6 || i === 11) && w % 2 === 1) return "absent";
+    if (i === 9 && w > 3) return "absent";
+    if ((i * 7 + w * 3) % 11 === 0) return "late";
+    if ((i * 5 + w) % 17 === 0) return "absent";
+    return "present";
+  };
+  const titles = ["Cells", "Membranes", "Transport", "Energy", "Enzymes", "Respiration", "Photosynthesis", "Review"];
+  for (let w = 0; w < titles.length; w++) {
+    // Mondays and Wednesdays (the fixture puts the server clock back after the test).
+    if (w > 0) await serverClock.advance((w % 2 === 1 ? 2 : 5) * 86_400_000);
+    const started = await teacher.api.post(`/api/courses/${courseId}/sessions`, { data: { title: titles[w] } });
+    const sessionId = (await started.json()).session.id;
+    for (let i = 0; i < people.length; i++) {
+      expect((await teacher.api.patch(`/api/sessions/${sessionId}/attendance/${people[i].id}`, { data: { status: mark(i, w) } })).status()).toBe(200);
+    }
+    expect((await teacher.api.post(`/api/sessions/${sessionId}/end`)).status()).toBe(200);
+  }
+  const context = await teacherLaptop(browser, signIn, teacher.user);
   const page = await context.newPage();
-  await page.setViewportSize({ width: 1280, height: 360 });
+  await page.goto(`/courses/${courseId}?tab=report`);
+  await expect(page.getByTestId("report-grid").locator("tbody tr[data-student-id]")).toHaveCount(names.length);
+  await expectAccessible(page, "the fuller report");
+  await shot(page, "report-term-1280.png", true);
+  const [file] = await Promise.all([page.waitForEvent("download"), page.getByTestId("export-matrix").click()]);
+  await csvAsTable(context, parseCsv(readFileSync((await file.path())!)), "csv-term-as-table.png");
+  await context.close();
+});
+
+/** The matrix CSV as a spreadsheet shows it (column letters, row numbers, grid), drawn in Chromium for the README. */
+async function csvAsTable(context: BrowserContext, rows: string[][], name = "csv-as-table.png"): Promise<void> {
+  const page = await context.newPage();
+  await page.setViewportSize({ width: 1600, height: 600 });
   const esc = (s: string) => s.replace(/&/g, "&amp;").replace(/</g, "&lt;");
   const letters = rows[0].map((_, i) => String.fromCharCode(65 + i));
   const html = `<!doctype html><html><head><meta charset="utf-8"><style>
@@ -308,6 +348,6 @@ async function csvAsTable(context: BrowserContext, rows: string[][]): Promise<vo
   </table></body></html>`;
   await page.setContent(html);
   mkdirSync(SCREENSHOT_DIR, { recursive: true });
-  await page.locator("table").screenshot({ path: path.join(SCREENSHOT_DIR, "csv-as-table.png") });
+  await page.locator("table").screenshot({ path: path.join(SCREENSHOT_DIR, name) });
   await page.close();
 }
