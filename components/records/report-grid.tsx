@@ -94,7 +94,7 @@ export function ReportGrid({ courseId, report }: { courseId: string; report: Cou
               <th
                 scope="col"
                 aria-sort={ariaSort("name")}
-                className="sticky left-0 top-0 z-30 min-w-[11rem] border-b border-r border-slate-200 bg-slate-50 px-3 py-2 text-left font-semibold text-slate-700 sm:min-w-[14rem]"
+                className="sticky left-0 top-0 z-30 min-w-[9rem] border-b border-r border-slate-200 bg-slate-50 px-3 py-2 text-left font-semibold text-slate-700 sm:min-w-[14rem]"
               >
                 <button type="button" onClick={() => toggle("name")} className="inline-flex items-center gap-1 rounded hover:text-slate-950 focus-visible:outline-2 focus-visible:outline-brand-600">
                   Student <span aria-hidden="true">{arrow("name")}</span>
@@ -126,13 +126,13 @@ export function ReportGrid({ courseId, report }: { courseId: string; report: Cou
             {shown.map(({ row, index }) => (
               <tr key={row.id} aria-rowindex={index + 2} data-student-id={row.id} data-at-risk={row.atRisk || undefined} className="group">
                 <th scope="row" className="sticky left-0 z-10 border-b border-r border-slate-100 bg-white px-3 py-1.5 text-left font-normal group-hover:bg-slate-50">
-                  <Link href={`/courses/${encodeURIComponent(courseId)}/students/${encodeURIComponent(row.id)}`} className="block max-w-[13rem] truncate font-medium text-brand-700 hover:underline">
+                  <Link href={`/courses/${encodeURIComponent(courseId)}/students/${encodeURIComponent(row.id)}`} className="block max-w-[8.5rem] truncate font-medium text-brand-700 hover:underline sm:max-w-[13rem]">
                     {row.name}
                   </Link>
                   {row.atRisk ? (
                     <span className="mt-0.5 inline-block rounded bg-red-100 px-1.5 text-xs font-semibold text-red-800">At risk</span>
                   ) : (
-                    <span className="block max-w-[13rem] truncate text-xs text-slate-600">{row.studentNumber ?? row.email}</span>
+                    <span className="block max-w-[8.5rem] truncate text-xs text-slate-600 sm:max-w-[13rem]">{row.studentNumber ?? row.email}</span>
                   )}
                 </th>
                 <td className={`border-b border-slate-100 px-3 py-1.5 text-right font-semibold tabular-nums ${row.atRisk ? "text-red-800" : "text-slate-900"}`}>{formatRate(row.rate)}</td>
