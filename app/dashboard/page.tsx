@@ -15,13 +15,14 @@ import { CreateCourseForm } from "./create-course-form";
 import { EnrollForm } from "./enroll-form";
 import { OpenSessionBanner } from "./open-session-banner";
 import { StudentCard } from "./student-card";
+import { ArchivedCourses } from "./archived-courses";
 import { TeachingCard } from "./teaching-card";
 
 export const metadata: Metadata = { title: "Dashboard" };
 
 export default async function DashboardPage() {
   const user = await requirePageUser("/dashboard");
-  const courses = await listCourses(user);
+  const [courses, archived] = await Promise.all([listCourses(user), listCourses(user, { archived: true })]);
   const teaching = courses.filter((c) => isStaff(c.role));
   const taking = courses.filter((c) => !isStaff(c.role));
   const [counts, summary, attendance] = await Promise.all([
@@ -38,7 +39,10 @@ export default async function DashboardPage() {
   return (
     <>
       <AppHeader user={user} />
-      <LiveRefresh events={["session:started", "session:ended", "enrollment:requested", "enrollment:updated", ...(taking.length ? (["attendance:marked"] as const) : [])]} courseIds={teaching.map((c) => c.id)} />
+      <LiveRefresh
+        events={["session:started", "session:ended", "enrollment:requested", "enrollment:updated", "course:updated", ...(taking.length ? (["attendance:marked"] as const) : [])]}
+        courseIds={[...teaching, ...archived.filter((c) => isStaff(c.role))].map((c) => c.id)}
+      />
       <main id="main" className="mx-auto flex max-w-5xl flex-col gap-10 px-4 py-6 sm:px-6 sm:py-10">
         <h1 className="text-2xl font-bold tracking-tight sm:text-3xl">Hi, {user.name.split(" ")[0]}</h1>
 
@@ -63,7 +67,11 @@ export default async function DashboardPage() {
                 Courses you teach
               </h2>
               {teaching.length === 0 ? (
-                <Card className="mt-3 text-slate-700">No courses yet. Create your first one — students enroll with the code it gets.</Card>
+                <Card className="mt-3 text-slate-700">
+                  {archived.some((c) => isStaff(c.role))
+                    ? "No courses running. Your archived courses are at the bottom of this page."
+                    : "No courses yet. Create your first one — students enroll with the code it gets."}
+                </Card>
               ) : (
                 <ul className="mt-3 grid gap-4 md:grid-cols-2">
                   {teaching.map((c) => (
@@ -114,6 +122,8 @@ export default async function DashboardPage() {
             </div>
           </details>
         )}
+
+        {archived.length > 0 ? <ArchivedCourses courses={archived} /> : null}
       </main>
     </>
   );

@@ -12,7 +12,18 @@ const FILTERS: readonly RowStatus[] = [...ATTENDANCE_STATUSES, "unmarked"];
  * "12 of 30 checked in" with a bar (present and late stacked), and a chip per
  * status that doubles as the roster's filter.
  */
-export function CountsPanel({ counts, filter, onFilter }: { counts: Counts; filter: StatusFilter; onFilter: (f: StatusFilter) => void }) {
+export function CountsPanel({
+  counts,
+  filter,
+  onFilter,
+  connected = null,
+}: {
+  counts: Counts;
+  filter: StatusFilter;
+  onFilter: (f: StatusFilter) => void;
+  /** Phones with /join open on the session, while it runs (null hides the line). */
+  connected?: number | null;
+}) {
   const checkedIn = counts.present + counts.late;
   const pct = (n: number) => (counts.total === 0 ? 0 : (n / counts.total) * 100);
   return (
@@ -28,6 +39,14 @@ export function CountsPanel({ counts, filter, onFilter }: { counts: Counts; filt
         </p>
         <p className="text-sm font-medium text-slate-600 tabular-nums">{Math.round(pct(checkedIn))}%</p>
       </div>
+      {connected === null ? null : (
+        <p className="mt-1 flex items-center gap-2 text-sm text-slate-700" data-testid="phones-connected">
+          <span aria-hidden="true" className={`inline-block h-2 w-2 rounded-full ${connected > 0 ? "bg-emerald-500" : "bg-slate-300"}`} />
+          <span>
+            <span className="font-semibold tabular-nums">{connected}</span> {connected === 1 ? "phone" : "phones"} connected
+          </span>
+        </p>
+      )}
       <div
         role="progressbar"
         aria-label="Checked in"

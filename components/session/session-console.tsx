@@ -157,7 +157,7 @@ export function SessionConsole({ initial, appHost, audit = null }: { initial: St
           </aside>
 
           <div className="flex min-w-0 flex-col gap-6">
-            <CountsPanel counts={counts} filter={filter} onFilter={setFilter} />
+            <CountsPanel counts={counts} filter={filter} onFilter={setFilter} connected={session.status === "active" ? live.connected : null} />
             <section aria-labelledby="roster-heading" className="rounded-xl border border-slate-200 bg-white shadow-sm">
               <div className="flex flex-wrap items-center justify-between gap-3 border-b border-slate-200 px-4 py-3">
                 <h2 id="roster-heading" className="font-semibold text-slate-950">

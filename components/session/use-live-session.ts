@@ -17,6 +17,8 @@ export type LiveSession = {
   code: LiveCode | null;
   roster: RosterSnapshot;
   flagged: FlaggedDto[];
+  /** Distinct students with /join open on this session (SPEC §9 `session:presence`); null until the server says. */
+  connected: number | null;
   /** The last watch refusal (e.g. access revoked), null while all is well. */
   watchError: ErrorDto | null;
   /** A REST reply (PATCH mark) — applied like an event; the server's later events still win. */
@@ -45,6 +47,7 @@ export function useLiveSession(initial: StaffSessionView): LiveSession {
   const [code, setCode] = useState<LiveCode | null>(() => (initial.code ? withOffset(initial.code) : null));
   const [flagged, setFlagged] = useState(initial.flagged);
   const [watchError, setWatchError] = useState<ErrorDto | null>(null);
+  const [connected, setConnected] = useState<number | null>(null);
 
   const [scheduler] = useState(() =>
     createFlushScheduler(
@@ -80,6 +83,7 @@ export function useLiveSession(initial: StaffSessionView): LiveSession {
         if (reply.code) receiveCode(reply.code, true);
         else setCode(null);
         setFlagged(reply.flagged);
+        if (typeof reply.connected === "number") setConnected(reply.connected);
       });
     },
     [sessionId, store, scheduler, receiveCode],
@@ -118,11 +122,16 @@ export function useLiveSession(initial: StaffSessionView): LiveSession {
       // Ending marks everyone left absent without an event per student: fetch the final roster.
       watch(socket);
     };
+    const onPresence: ServerToClientEvents["session:presence"] = (p) => {
+      if (p.sessionId === sessionId) setConnected(p.connected);
+    };
+    socket.on("session:presence", onPresence);
     socket.on("session:code", onCode);
     socket.on("attendance:marked", onMarked);
     socket.on("attendance:flagged", onFlagged);
     socket.on("session:ended", onEnded);
     return () => {
+      socket.off("session:presence", onPresence);
       socket.off("session:code", onCode);
       socket.off("attendance:marked", onMarked);
       socket.off("attendance:flagged", onFlagged);
@@ -190,5 +199,5 @@ export function useLiveSession(initial: StaffSessionView): LiveSession {
 
   const applyCode = useCallback((next: CodeDto) => receiveCode(next, true), [receiveCode]);
 
-  return { status, session, code, roster, flagged, watchError, applyRecord, applyCode, applyEnded };
+  return { status, session, code, roster, flagged, connected, watchError, applyRecord, applyCode, applyEnded };
 }

@@ -3,13 +3,18 @@ import type { ErrorDto } from "../model/attendance";
 
 export type ApiResult<T> = { ok: true; status: number; data: T } | { ok: false; status: number; error: ErrorDto; retryAfter?: number };
 
-export async function api<T>(path: string, init: { method?: string; body?: unknown } = {}): Promise<ApiResult<T>> {
+/** `body` is sent as JSON; `raw` as it is, with its own content type (a CSV file, say). */
+export async function api<T>(
+  path: string,
+  init: { method?: string; body?: unknown; raw?: { body: BodyInit; contentType: string } } = {},
+): Promise<ApiResult<T>> {
   let res: Response;
+  const hasBody = init.body !== undefined || init.raw !== undefined;
   try {
     res = await fetch(path, {
-      method: init.method ?? (init.body === undefined ? "GET" : "POST"),
-      headers: init.body === undefined ? undefined : { "content-type": "application/json" },
-      body: init.body === undefined ? undefined : JSON.stringify(init.body),
+      method: init.method ?? (hasBody ? "POST" : "GET"),
+      headers: init.raw ? { "content-type": init.raw.contentType } : init.body === undefined ? undefined : { "content-type": "application/json" },
+      body: init.raw ? init.raw.body : init.body === undefined ? undefined : JSON.stringify(init.body),
       credentials: "same-origin",
     });
   } catch {

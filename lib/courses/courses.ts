@@ -28,8 +28,18 @@ export const createCourseSchema = z.object({
   warnBelowPercent: courseTermFields.warnBelowPercent.optional(),
 });
 
+/** The address phones and links use (APP_URL). */
+export function appUrl(): string {
+  return getEnv().APP_URL;
+}
+
 export function enrollUrl(enrollCode: string): string {
-  return `${getEnv().APP_URL}/enroll/${enrollCode}`;
+  return `${appUrl()}/enroll/${enrollCode}`;
+}
+
+/** Is a session of the course running? (Archiving would end it.) */
+export async function hasActiveSession(courseId: string): Promise<boolean> {
+  return !!(await getDb().get(sql`SELECT 1 AS found FROM sessions WHERE course_id = ${courseId} AND status = 'active'`));
 }
 
 export type CourseDto = ReturnType<typeof courseDto>;

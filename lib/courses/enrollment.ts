@@ -5,6 +5,7 @@ import { now } from "../clock";
 import { getDb, type Transaction } from "../db/client";
 import { AppError } from "../errors";
 import { publish } from "../events";
+import { byNameThenId } from "../model/order";
 import { ENROLLMENT_STATUSES, isStaff, type EnrollmentStatus, type PublicUser } from "../model/vocabulary";
 import { authorize, courseAccess, courseSessionIds, lockCourse } from "./access";
 
@@ -35,8 +36,14 @@ export type EnrollResult = {
 };
 
 /** What the enroll page shows before the student confirms. */
-export async function courseByEnrollCode(code: string): Promise<{ id: string; name: string; code: string | null; term: string | null } | null> {
-  return (await getDb().get(sql`SELECT id, name, code, term FROM courses WHERE enroll_code = ${code}`)) ?? null;
+export async function courseByEnrollCode(
+  code: string,
+): Promise<{ id: string; name: string; code: string | null; term: string | null; archived: boolean } | null> {
+  const row = await getDb().get<{ id: string; name: string; code: string | null; term: string | null; archivedAt: number | null }>(sql`
+    SELECT id, name, code, term, archived_at AS "archivedAt" FROM courses WHERE enroll_code = ${code}`);
+  if (!row) return null;
+  const { archivedAt, ...course } = row;
+  return { ...course, archived: archivedAt !== null };
 }
 
 /**
@@ -153,8 +160,8 @@ export async function courseRoster(actor: PublicUser, courseId: string): Promise
   const rows = await getDb().all<Omit<RosterEntry, "updatedAt"> & { updatedAt: number }>(sql`
     SELECT u.id, u.name, u.email, e.status, e.student_number AS "studentNumber", e.updated_at AS "updatedAt"
     FROM enrollments e JOIN users u ON u.id = e.student_id
-    WHERE e.course_id = ${courseId} ORDER BY lower(u.name), u.id`);
-  return rows.map((r) => ({ ...r, updatedAt: new Date(Number(r.updatedAt)).toISOString() }));
+    WHERE e.course_id = ${courseId}`);
+  return rows.map((r) => ({ ...r, updatedAt: new Date(Number(r.updatedAt)).toISOString() })).sort(byNameThenId);
 }
 
 export type EnrollmentCounts = { approved: number; pending: number };

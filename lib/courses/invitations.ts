@@ -6,18 +6,22 @@ import type { Transaction } from "../db/database";
 import { AppError } from "../errors";
 import { publish } from "../events";
 import { emailKey } from "../model/email";
+import { compareText } from "../model/order";
 import type { EnrollmentStatus, PublicUser, StaffRole } from "../model/vocabulary";
 import { authorize } from "./access";
 
 export type InvitationDto = { id: string; email: string; name: string | null; studentNumber: string | null; createdAt: string };
 
-/** Roster invitations still waiting for their address to register, by e-mail. */
+/** Roster invitations still waiting for their address to register, by name. */
 export async function listInvitations(actor: PublicUser, courseId: string): Promise<InvitationDto[]> {
   await authorize(actor.id, courseId, "roster.manage");
   const rows = await getDb().all<Omit<InvitationDto, "createdAt"> & { createdAt: number }>(sql`
     SELECT id, email, name, student_number AS "studentNumber", created_at AS "createdAt"
-    FROM course_invitations WHERE course_id = ${courseId} ORDER BY email_key`);
-  return rows.map((r) => ({ ...r, createdAt: new Date(Number(r.createdAt)).toISOString() }));
+    FROM course_invitations WHERE course_id = ${courseId}`);
+  // By the name the class list gave (else the e-mail), as the Students tab lists people.
+  return rows
+    .map((r) => ({ ...r, createdAt: new Date(Number(r.createdAt)).toISOString() }))
+    .sort((a, b) => compareText(a.name ?? a.email, b.name ?? b.email) || compareText(a.email, b.email));
 }
 
 /** Staff withdraw a roster invitation: that address no longer joins the course when it registers. */

@@ -10,6 +10,7 @@ import { newId } from "../ids";
 import { STAFF_ROLES, type PublicUser, type StaffRole, type StaffStatus } from "../model/vocabulary";
 import { authorize, courseSessionIds, lockCourse } from "./access";
 import { emailKey, emailSchema } from "../model/email";
+import { compareText } from "../model/order";
 
 export const addStaffSchema = z.object({ email: emailSchema, role: z.enum(STAFF_ROLES, { message: "Choose owner or ta." }) });
 export const staffRoleSchema = z.object({ role: z.enum(STAFF_ROLES, { message: "Choose owner or ta." }) });
@@ -32,11 +33,9 @@ async function memberRow(db: Queryable, courseId: string, memberId: string): Pro
 /** Owners first, then TAs, members before invitations, by name. */
 export async function listStaff(actor: PublicUser, courseId: string): Promise<StaffMember[]> {
   await authorize(actor.id, courseId, "staff.view");
-  const rows = await getDb().all<StaffRow>(sql`
-    ${STAFF_SELECT} WHERE st.course_id = ${courseId}
-    ORDER BY CASE WHEN st.role = 'owner' THEN 0 ELSE 1 END, CASE WHEN st.user_id IS NULL THEN 1 ELSE 0 END,
-             lower(COALESCE(u.name, st.invited_email)), st.id`);
-  return rows.map(toMember);
+  const rows = await getDb().all<StaffRow>(sql`${STAFF_SELECT} WHERE st.course_id = ${courseId}`);
+  const rank = (r: StaffRow) => (r.role === "owner" ? 0 : 2) + (r.userId ? 0 : 1);
+  return rows.sort((a, b) => rank(a) - rank(b) || compareText(a.name ?? a.email, b.name ?? b.email) || (a.id < b.id ? -1 : 1)).map(toMember);
 }
 
 /** Active owners other than `exceptMemberId`: a course never has none (SPEC §9 `last_owner`). */

@@ -1,3 +1,5 @@
+import { readFileSync } from "node:fs";
+import path from "node:path";
 import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { getDb } from "@/lib/db/client";
@@ -568,5 +570,61 @@ describe("archive and restore", () => {
     expect((await c.owner.client.get("/api/courses")).body.courses.map((x: any) => x.id)).toContain(c.course.id);
     expect((await c.ta.client.post(`${base(c)}/sessions`, {})).status).toBe(201);
     expect((await other.client.post("/api/enroll", { code: c.course.enrollCode })).status).toBe(201);
+  });
+});
+
+describe("class lists as real files (test/fixtures/rosters)", () => {
+  const file = (name: string) => readFileSync(path.join(__dirname, "../fixtures/rosters", name));
+  /** Posts the file's bytes as a browser uploading it would. */
+  async function upload(c: Cast, name: string, dryRun = false) {
+    const res = await fetch(`${server.url}${base(c)}/roster${dryRun ? "?dryRun=true" : ""}`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${c.owner.token}`, "content-type": "text/csv" },
+      body: file(name),
+    });
+    return { status: res.status, body: await res.json() };
+  }
+  const invited = async (c: Cast) => (await c.owner.client.get(`${base(c)}/invitations`)).body.invitations.map((i: any) => [i.email, i.name, i.studentNumber]);
+
+  it("Excel's CSV UTF-8 (BOM, CRLF, first and last name columns, quoted comma); a dry run writes nothing", async () => {
+    const c = await cast();
+    const before = await dbState();
+    const dry = await upload(c, "excel-utf8.csv", true);
+    expect(dry).toEqual({ status: 200, body: { added: 0, alreadyEnrolled: 0, invited: 3, invalid: [] } });
+    expect(await dbState()).toEqual(before);
+    expect((await upload(c, "excel-utf8.csv")).body).toEqual(dry.body);
+    expect(await invited(c)).toEqual([
+      ["CHLOE.ONEILL@UNI.EXAMPLE", "Chloé O'Neill", "2026-0003"],
+      ["jose.nunez@uni.example", "José Núñez, Jr.", "2026-0002"],
+      ["zoe.angstrom@uni.example", "Zoë Ångström", "2026-0001"],
+    ]);
+  });
+
+  it("a semicolon file from a German Excel in Windows-1252, with an empty row", async () => {
+    const c = await cast();
+    expect((await upload(c, "semicolon-windows-1252.csv")).body).toEqual({ added: 0, alreadyEnrolled: 0, invited: 3, invalid: [] });
+    expect(await invited(c)).toEqual([
+      ["clara.gruen@uni.example", "Grün, Clara", "4713"],
+      ["anna.mueller@uni.example", "Müller, Anna", "4711"],
+      ["bernd.weiss@uni.example", "Weiß, Bernd", "4712"],
+    ]);
+  });
+
+  it("a registrar's export: everything quoted, escaped quotes, blank lines, a repeated row and a broken address", async () => {
+    const c = await cast();
+    const res = await upload(c, "registrar-quoted.csv");
+    expect(res.body).toEqual({
+      added: 0,
+      alreadyEnrolled: 0,
+      invited: 2,
+      invalid: [
+        { line: 5, email: "ada@uni.example", reason: "Repeats line 2; imported once." },
+        { line: 6, email: "alan(at)uni.example", reason: "Not a valid e-mail address." },
+      ],
+    });
+    expect(await invited(c)).toEqual([
+      ["grace@uni.example", 'Hopper, Grace "Amazing"', "S2"],
+      ["ada@uni.example", "Lovelace, Ada", "S1"],
+    ]);
   });
 });

@@ -3,14 +3,16 @@ import Link from "next/link";
 import { notFound } from "next/navigation";
 import { AppHeader } from "@/components/app-header";
 import { LiveRefresh } from "@/components/live-refresh";
+import { LocalTime } from "@/components/local-time";
 import { getPageUser, requirePageUser } from "@/lib/auth/page";
 import { courseAccess } from "@/lib/courses/access";
 import { courseDto } from "@/lib/courses/courses";
+import { can } from "@/lib/courses/permissions";
 import { enrollmentCounts } from "@/lib/courses/enrollment";
 import { isStaff, STAFF_ROLE_LABEL } from "@/lib/model/vocabulary";
 import { StudentCourseView } from "./student-view";
 import { TabNav } from "./tab-nav";
-import { selectTab, visibleTabs, type CourseTabProps, type SearchParams } from "./tabs";
+import { selectTab, tabHref, visibleTabs, type CourseTabProps, type SearchParams } from "./tabs";
 
 type Props = { params: Promise<{ courseId: string }>; searchParams: Promise<SearchParams> };
 
@@ -41,7 +43,8 @@ export default async function CoursePage({ params, searchParams }: Props) {
   return (
     <>
       <AppHeader user={user} />
-      <LiveRefresh events={["enrollment:requested", "enrollment:updated"]} courseIds={[courseId]} />
+      {/* Staff pages follow the course as it changes (SPEC §9 course:watch): requests, approvals, imports, staff, settings, the enroll code, sessions. */}
+      <LiveRefresh events={["enrollment:requested", "enrollment:updated", "course:updated", "session:started", "session:ended"]} courseIds={[courseId]} />
       <main id="main" className="mx-auto flex max-w-5xl flex-col gap-8 px-4 py-6 sm:px-6 sm:py-10">
         <div className="flex flex-col gap-5">
           <div>
@@ -61,6 +64,18 @@ export default async function CoursePage({ params, searchParams }: Props) {
               {role === "ta" ? <span className="rounded-full bg-slate-100 px-3 py-1 text-sm font-medium text-slate-700">{STAFF_ROLE_LABEL.ta}</span> : null}
             </div>
           </div>
+          {course.archivedAt ? (
+            <div role="status" className="rounded-lg border border-slate-300 bg-slate-100 px-4 py-3 text-sm text-slate-800" data-testid="archived-banner">
+              <span className="font-semibold">Archived on <LocalTime iso={course.archivedAt} format="date" />.</span> Every record stays readable and exportable; no new
+              sessions or students. {can(role, "course.archive") ? (
+                <Link href={tabHref(courseId, "settings")} className="font-semibold text-brand-700 underline">
+                  Restore it in Settings
+                </Link>
+              ) : (
+                "An owner of the course can restore it."
+              )}
+            </div>
+          ) : null}
           <TabNav courseId={courseId} tabs={tabs} current={tab.id} />
         </div>
         {tab.render({ user, courseId, course, role, searchParams: query })}

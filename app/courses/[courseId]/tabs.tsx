@@ -5,6 +5,9 @@ import type { PublicUser, StaffRole } from "@/lib/model/vocabulary";
 import { OverviewTab } from "./tabs/overview";
 import { ReportTab } from "./tabs/report";
 import { SessionsTab } from "./tabs/sessions";
+import { SettingsTab } from "./tabs/settings";
+import { StaffTab } from "./tabs/staff";
+import { StudentsTab } from "./tabs/students";
 
 export type SearchParams = Record<string, string | string[] | undefined>;
 
@@ -36,6 +39,9 @@ export const COURSE_TABS: CourseTab[] = [
   { id: "overview", label: "Overview", requires: "course.view", render: (p) => <OverviewTab {...p} /> },
   { id: "sessions", label: "Sessions", requires: "history.view", render: (p) => <SessionsTab {...p} /> },
   { id: "report", label: "Report", requires: "history.view", render: (p) => <ReportTab {...p} /> },
+  { id: "students", label: "Students", requires: "roster.manage", render: (p) => <StudentsTab {...p} /> },
+  { id: "staff", label: "Staff", requires: "staff.view", render: (p) => <StaffTab {...p} /> },
+  { id: "settings", label: "Settings", requires: "settings.edit", render: (p) => <SettingsTab {...p} /> },
 ];
 
 export function visibleTabs(role: StaffRole): CourseTab[] {

@@ -33,6 +33,8 @@ export default async function EnrollPage({ params }: Props) {
         Share this link with your students: they enroll here after signing in.
       </Message>
     );
+  } else if (course.archived && access?.enrollmentStatus !== "approved") {
+    body = <Message title={`${course.name} is archived`}>It takes no new students. Ask your teacher if this is a mistake.</Message>;
   } else if (access?.enrollmentStatus === "approved") {
     body = <Message title={`You're already enrolled in ${course.name}`}>You can check in whenever your teacher opens attendance.</Message>;
   } else if (access?.enrollmentStatus === "pending") {

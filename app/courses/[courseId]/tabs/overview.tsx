@@ -10,7 +10,7 @@ import { courseStudents } from "@/lib/courses/enrollment";
 import { staffHistory } from "@/lib/records/history";
 import { ALL_DATES } from "@/lib/records/range";
 import { Roster } from "../roster";
-import type { CourseTabProps } from "../tabs";
+import { tabHref, type CourseTabProps } from "../tabs";
 
 /** The default tab: take attendance, the sessions so far, the enroll code and the students. */
 export async function OverviewTab({ courseId, course }: CourseTabProps) {
@@ -21,6 +21,9 @@ export async function OverviewTab({ courseId, course }: CourseTabProps) {
     staffHistory(course, ALL_DATES),
   ]);
   const active = sessions.find((s) => s.status === "active");
+  // The whole class list lives on the Students tab; here, only who waits for a decision.
+  const pending = students.filter((s) => s.status === "pending");
+  const enrolled = students.filter((s) => s.status === "approved").length;
 
   return (
     <>
@@ -40,6 +43,8 @@ export async function OverviewTab({ courseId, course }: CourseTabProps) {
                   Open console
                 </Link>
               </div>
+            ) : course.archivedAt ? (
+              <p className="mt-3 text-slate-700">This course is archived, so it starts no sessions. Restoring it (Settings) makes that possible again.</p>
             ) : (
               <div className="mt-3">
                 <p className="mb-4 text-slate-700">
@@ -133,10 +138,22 @@ export async function OverviewTab({ courseId, course }: CourseTabProps) {
       </div>
 
       <Card>
-        <h2 className="text-lg font-semibold">Students</h2>
-        <div className="mt-3">
-          <Roster courseId={courseId} students={students} />
+        <div className="flex flex-wrap items-baseline justify-between gap-2">
+          <h2 className="text-lg font-semibold">Students</h2>
+          <Link href={tabHref(courseId, "students")} className="text-sm font-semibold text-brand-700 hover:underline">
+            All students, class list import and invitations →
+          </Link>
         </div>
+        <p className="mt-1 text-sm text-slate-600">
+          {enrolled} enrolled{pending.length ? ` · ${pending.length} waiting for approval` : ""}
+        </p>
+        {pending.length > 0 ? (
+          <div className="mt-3">
+            <Roster courseId={courseId} students={pending} />
+          </div>
+        ) : enrolled === 0 ? (
+          <p className="mt-3 text-slate-700">No students yet. Share the enroll code or the QR code, or import a class list.</p>
+        ) : null}
       </Card>
     </>
   );
