@@ -1,13 +1,15 @@
 import { mkdirSync } from "node:fs";
-import AxeBuilder from "@axe-core/playwright";
-import { expect, test, type APIRequestContext, type Browser, type BrowserContext, type Page } from "@playwright/test";
+import type { APIRequestContext, BrowserContext, Page } from "@playwright/test";
+import { expectAccessible } from "./support/a11y";
+import { E2E_PASSWORD, type NewUserRequest } from "./support/accounts";
+import { expect, PHONE, test, type E2EUser } from "./support/fixtures";
+import { hydrated } from "./support/hydration";
 import { SCREENSHOT_DIR } from "./support/screenshots";
 
 // Running a course (issue 10) in real browsers against the production server:
 // a class list imported with a preview, a TA invited by e-mail who registers
 // and runs a session, live approvals, settings, a new enroll code, archive.
 
-const PASSWORD = "correct horse battery";
 const unique = (prefix: string) => `${prefix}-${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}@example.test`;
 mkdirSync(SCREENSHOT_DIR, { recursive: true });
 
@@ -15,50 +17,32 @@ async function shot(page: Page, name: string) {
   await page.screenshot({ path: `${SCREENSHOT_DIR}/${name}.png`, fullPage: true });
 }
 
-/** No serious or critical axe findings; the message lists what and where. */
-async function expectAccessible(page: Page) {
-  const results = await new AxeBuilder({ page }).analyze();
-  const bad = results.violations.filter((v) => v.impact === "serious" || v.impact === "critical");
-  expect(bad.map((v) => `${v.id}: ${v.help} — ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`)).toEqual([]);
+/** A new account of either kind through the e2e server's test-only path (the fixtures' newStudent makes students only). */
+async function newUser(e2eApi: APIRequestContext, body: NewUserRequest): Promise<E2EUser> {
+  const res = await e2eApi.post("/__e2e/users", { data: body });
+  expect(res.status(), await res.text()).toBe(201);
+  const { user, token, expiresAt, password } = await res.json();
+  return { ...user, token, expiresAt, password };
 }
 
-/** An account made through the API and signed in the way the login form does it. */
-async function account(request: APIRequestContext, kind: "teacher" | "student", name: string, email = unique(kind)) {
-  const reg = await request.post("/api/register", { data: { name, email, password: PASSWORD, kind } });
-  expect(reg.status(), await reg.text()).toBe(201);
-  await signIn(request, email);
-  return { email, name, id: (await reg.json()).user.id as string };
-}
-
-async function signIn(request: APIRequestContext, email: string) {
-  const { csrfToken } = await (await request.get("/api/auth/csrf")).json();
-  const res = await request.post("/api/auth/callback/credentials", { form: { csrfToken, email, password: PASSWORD, json: "true" } });
-  expect(res.ok()).toBeTruthy();
-}
-
-async function phone(browser: Browser): Promise<BrowserContext> {
-  return browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, deviceScaleFactor: 2 });
-}
-
-async function createCourse(request: APIRequestContext, body: Record<string, unknown>) {
-  const res = await request.post("/api/courses", { data: body });
+async function createCourse(api: APIRequestContext, body: Record<string, unknown>) {
+  const res = await api.post("/api/courses", { data: body });
   expect(res.status()).toBe(201);
   return (await res.json()).course as { id: string; name: string; enrollCode: string };
 }
 
 const tab = (page: Page, name: string) => page.getByRole("navigation", { name: "Course sections" }).getByRole("link", { name, exact: true });
 
-test("an owner imports a 40-line class list (preview, then confirm), invites a TA who registers and runs a session", async ({ page, browser }) => {
+test("an owner imports a 40-line class list (preview, then confirm), invites a TA who registers and runs a session", async ({ page, phone, laptop, e2eApi, apiAs, signIn, newStudent }) => {
   test.setTimeout(180_000);
-  await account(page.request, "teacher", "Dr. Marie Curie");
-  const course = await createCourse(page.request, { name: "Radioactivity", code: "PHY240", term: "Spring 2027", timeZone: "Europe/Paris" });
+  const owner = await newUser(e2eApi, { kind: "teacher", name: "Dr. Marie Curie" });
+  await signIn(page.context(), owner);
+  const ownerApi = await apiAs(owner);
+  const course = await createCourse(ownerApi, { name: "Radioactivity", code: "PHY240", term: "Spring 2027", timeZone: "Europe/Paris" });
 
   // Two of the forty already have accounts; one line is broken and one repeats.
-  const phoneCtx = await phone(browser);
-  const known = await account(phoneCtx.request, "student", "Irène Joliot");
-  const otherCtx = await browser.newContext();
-  const other = await account(otherCtx.request, "student", "Pierre Auger");
-  await otherCtx.close();
+  const known = await newStudent({ name: "Irène Joliot" });
+  const other = await newStudent({ name: "Pierre Auger" });
   const rows = [
     `S-0001;"Joliot, Irène";${known.email.toUpperCase()}`,
     `S-0002;Pierre Auger;${other.email}`,
@@ -75,7 +59,7 @@ test("an owner imports a 40-line class list (preview, then confirm), invites a T
   await tab(page, "Students").click();
   await expect(page).toHaveURL(new RegExp(`/courses/${course.id}\\?tab=students$`));
   await expect(tab(page, "Students")).toHaveAttribute("aria-current", "page");
-  await page.getByRole("button", { name: "Import students" }).click();
+  await (await hydrated(page.getByRole("button", { name: "Import students" }))).click();
   await page.getByLabel("Upload a CSV file").setInputFiles({ name: "radioactivity-class-list.csv", mimeType: "text/csv", buffer: csv });
   await page.getByRole("button", { name: "Check the list" }).click();
 
@@ -87,7 +71,7 @@ test("an owner imports a 40-line class list (preview, then confirm), invites a T
   await expect(page.getByRole("row").filter({ hasText: "not-an-e-mail" })).toContainText("40");
   await expect(page.getByRole("row").filter({ hasText: "Repeats line 4" })).toContainText("41");
   // The dry run wrote nothing.
-  expect((await (await page.request.get(`/api/courses/${course.id}/invitations`)).json()).invitations).toEqual([]);
+  expect((await (await ownerApi.get(`/api/courses/${course.id}/invitations`)).json()).invitations).toEqual([]);
   await expectAccessible(page);
   await shot(page, "course-import-preview");
 
@@ -115,12 +99,11 @@ test("an owner imports a 40-line class list (preview, then confirm), invites a T
   await expectAccessible(page);
 
   // The TA registers (in a browser of their own) and lands on a dashboard that lists the course.
-  const taCtx = await browser.newContext({ viewport: { width: 1280, height: 800 } });
-  const ta = await taCtx.newPage();
+  const ta = await laptop.newPage();
   await ta.goto("/register");
-  await ta.getByLabel("Your name").fill("Lise Meitner");
+  await (await hydrated(ta.getByLabel("Your name"))).fill("Lise Meitner");
   await ta.getByLabel("E-mail").fill(taEmail);
-  await ta.getByLabel("Password").fill(PASSWORD);
+  await ta.getByLabel("Password").fill(E2E_PASSWORD);
   await ta.getByRole("button", { name: "Create account" }).click();
   await expect(ta).toHaveURL(/\/dashboard$/);
   const card = ta.getByRole("listitem").filter({ has: ta.getByRole("heading", { name: "Radioactivity" }) });
@@ -147,30 +130,29 @@ test("an owner imports a 40-line class list (preview, then confirm), invites a T
 
   // A student the class list enrolled checks in on their phone; the console counts the phone.
   const code = ((await ta.getByTestId("session-code").textContent()) ?? "").replace(/\s/g, "");
-  const studentPage = await phoneCtx.newPage();
+  await signIn(phone, known);
+  const studentPage = await phone.newPage();
   await studentPage.goto("/join");
-  await studentPage.getByLabel(/6-digit code/i).fill(code);
+  await (await hydrated(studentPage.getByLabel("Type the 6-digit code"))).fill(code);
   await expect(studentPage.getByRole("heading", { name: /checked in/i })).toBeVisible();
   await expect(ta.getByTestId("phones-connected")).toHaveText("1 phone connected");
   await expect(ta.getByTestId("checked-in-count")).toContainText("1");
   await expectAccessible(ta);
   await shot(ta, "console-phones-connected");
-  await taCtx.close();
-  await phoneCtx.close();
 });
 
-test("a student sees a pending request approved live; the owner's page shows the request as it arrives", async ({ page, browser }) => {
+test("a student sees a pending request approved live; the owner's page shows the request as it arrives", async ({ page, browser, phone, e2eApi, apiAs, signIn, newStudent }) => {
   test.setTimeout(120_000);
-  await account(page.request, "teacher", "Dr. Rosalind Franklin");
-  const course = await createCourse(page.request, { name: "Crystallography", code: "CHM330", autoApprove: false });
+  const owner = await newUser(e2eApi, { kind: "teacher", name: "Dr. Rosalind Franklin" });
+  await signIn(page.context(), owner);
+  const course = await createCourse(await apiAs(owner), { name: "Crystallography", code: "CHM330", autoApprove: false });
   await page.goto(`/courses/${course.id}?tab=students`);
-  await expect(page.getByRole("heading", { name: "Students", exact: false }).first()).toBeVisible();
+  await hydrated(page.getByLabel("Search students"));
 
-  const ctx = await phone(browser);
-  const student = await ctx.newPage();
-  await account(ctx.request, "student", "Maurice Wilkins");
+  await signIn(phone, await newStudent({ name: "Maurice Wilkins" }));
+  const student = await phone.newPage();
   await student.goto("/dashboard");
-  await student.getByLabel("Enroll code").fill(course.enrollCode);
+  await (await hydrated(student.getByLabel("Enroll code"))).fill(course.enrollCode);
   await student.getByRole("button", { name: "Enroll", exact: true }).click();
   const pendingCard = student.getByRole("listitem").filter({ has: student.getByRole("heading", { name: "Crystallography" }) });
   await expect(pendingCard).toContainText("Waiting for approval");
@@ -188,8 +170,9 @@ test("a student sees a pending request approved live; the owner's page shows the
   await expectAccessible(student);
 
   // Students tab on a phone-sized screen.
-  const small = await (await phone(browser)).newPage();
-  await signIn(small.context().request, (await (await page.request.get("/api/me")).json()).user.email);
+  const smallContext: BrowserContext = await browser.newContext({ ...PHONE });
+  await signIn(smallContext, owner);
+  const small = await smallContext.newPage();
   await small.goto(`/courses/${course.id}?tab=students`);
   await expect(small.getByRole("list", { name: "Students of the course" })).toContainText("Maurice Wilkins");
   await shot(small, "course-students-phone");
@@ -201,22 +184,24 @@ test("a student sees a pending request approved live; the owner's page shows the
   await dialog.getByRole("button", { name: "Drop student" }).click();
   await expect(page.getByRole("button", { name: "Re-admit Maurice Wilkins" })).toBeVisible();
   await expect(pendingCard).toContainText("Dropped");
-  await ctx.close();
-  await small.context().close();
+  await smallContext.close();
 });
 
-test("settings: every field with a hint, a new enroll code updates open staff pages, archive hides the course behind a toggle", async ({ page, browser }) => {
+test("settings: every field with a hint, a new enroll code updates open staff pages, archive hides the course behind a toggle", async ({ page, browser, laptop, e2eApi, apiAs, signIn }) => {
   test.setTimeout(120_000);
-  const owner = await account(page.request, "teacher", "Dr. Chien-Shiung Wu");
-  const course = await createCourse(page.request, { name: "Nuclear Physics", code: "PHY410" });
-  const taCtx = await browser.newContext({ viewport: { width: 1280, height: 800 } });
-  const ta = await account(taCtx.request, "teacher", "Tsung-Dao Lee");
-  expect((await page.request.post(`/api/courses/${course.id}/staff`, { data: { email: ta.email, role: "ta" } })).status()).toBe(201);
-  const taPage = await taCtx.newPage();
+  const owner = await newUser(e2eApi, { kind: "teacher", name: "Dr. Chien-Shiung Wu" });
+  await signIn(page.context(), owner);
+  const ownerApi = await apiAs(owner);
+  const course = await createCourse(ownerApi, { name: "Nuclear Physics", code: "PHY410" });
+  const ta = await newUser(e2eApi, { kind: "teacher", name: "Tsung-Dao Lee" });
+  expect((await ownerApi.post(`/api/courses/${course.id}/staff`, { data: { email: ta.email, role: "ta" } })).status()).toBe(201);
+  await signIn(laptop, ta);
+  const taPage = await laptop.newPage();
   await taPage.goto(`/courses/${course.id}`);
   await expect(taPage.getByTestId("course-enroll-code")).toHaveText(course.enrollCode);
 
   await page.goto(`/courses/${course.id}?tab=settings`);
+  await hydrated(page.getByRole("button", { name: "Save settings" }));
   for (const label of ["Course name", "Short code", "Term", "Late after (minutes)", "Close check-in after (minutes)", "QR code changes every (seconds)", "6-digit code changes every (seconds)", "Time zone", "A late counts as", "Warn below (%)"]) {
     await expect(page.getByLabel(label, { exact: true })).toBeVisible();
   }
@@ -229,7 +214,7 @@ test("settings: every field with a hint, a new enroll code updates open staff pa
   await page.getByLabel("Time zone").selectOption("America/New_York");
   await page.getByRole("button", { name: "Save settings" }).click();
   await expect(page.getByRole("status").filter({ hasText: "Settings saved" })).toBeVisible();
-  const saved = (await (await page.request.get(`/api/courses/${course.id}`)).json()).course;
+  const saved = (await (await ownerApi.get(`/api/courses/${course.id}`)).json()).course;
   expect(saved).toMatchObject({ lateAfterMinutes: 7, warnBelowPercent: 70, timeZone: "America/New_York" });
   await expectAccessible(page);
   await shot(page, "course-settings");
@@ -240,10 +225,10 @@ test("settings: every field with a hint, a new enroll code updates open staff pa
   await expect(dialog).toContainText(`The code ${course.enrollCode}, its link and its QR code stop working at once`);
   await dialog.getByRole("button", { name: "Make a new code" }).click();
   await expect(page.getByRole("status").filter({ hasText: "The new enroll code is" })).toBeVisible();
-  const fresh = (await (await page.request.get(`/api/courses/${course.id}`)).json()).course.enrollCode;
+  const fresh = (await (await ownerApi.get(`/api/courses/${course.id}`)).json()).course.enrollCode;
   expect(fresh).not.toBe(course.enrollCode);
   await expect(taPage.getByTestId("course-enroll-code")).toHaveText(fresh);
-  expect((await page.request.post("/api/enroll", { data: { code: course.enrollCode } })).status()).toBe(404);
+  expect((await ownerApi.post("/api/enroll", { data: { code: course.enrollCode } })).status()).toBe(404);
 
   // Archive: confirmation, banner, off the dashboard except behind "Show archived courses"; restore brings it back.
   await page.getByRole("button", { name: "Archive course" }).click();
@@ -262,11 +247,11 @@ test("settings: every field with a hint, a new enroll code updates open staff pa
   await page.getByRole("button", { name: "Restore course" }).click();
   await expect(page.getByTestId("archived-banner")).toHaveCount(0);
 
-  const small = await (await phone(browser)).newPage();
-  await signIn(small.context().request, owner.email);
+  const smallContext = await browser.newContext({ ...PHONE });
+  await signIn(smallContext, owner);
+  const small = await smallContext.newPage();
   await small.goto(`/courses/${course.id}?tab=settings`);
   await expect(small.getByLabel("Course name", { exact: true })).toHaveValue("Nuclear Physics");
   await shot(small, "course-settings-phone");
-  await small.context().close();
-  await taCtx.close();
+  await smallContext.close();
 });

@@ -234,7 +234,7 @@ test("the course page starts a session with settings from the second step", asyn
   if (cs101?.activeSessionId) expect((await page.request.post(`/api/sessions/${cs101.activeSessionId}/end`)).status()).toBe(200);
   await page.reload();
   await page.getByRole("link", { name: "Introduction to Computer Science" }).click();
-  await expect(page.getByText("Ada Lovelace")).toBeVisible();
+  await expect(page.getByRole("heading", { name: "Introduction to Computer Science", level: 1 })).toBeVisible();
 
   const settings = page.getByRole("button", { name: "Settings…" });
   await expect(settings).toHaveAttribute("aria-expanded", "false");
