@@ -1,5 +1,5 @@
 import jsQR from "jsqr";
-import type { FrameDecoder } from "./qr-decoder";
+import type { FrameDecoder } from "./frame-decoder";
 import { regionForTick, scanPlan, type Region } from "./scan-plan";
 
 /**

@@ -6,13 +6,9 @@
  * per tick (scan-plan.ts).
  */
 
-export type DecoderKind = "native" | "jsqr";
+import type { FrameDecoder } from "./frame-decoder";
 
-export type FrameDecoder = {
-  kind: DecoderKind;
-  /** Texts of the QR codes visible in the current frame (usually zero or one). */
-  decode(video: HTMLVideoElement): Promise<string[]>;
-};
+export type { DecoderKind, FrameDecoder } from "./frame-decoder";
 
 // The Shape Detection API is not in TypeScript's DOM library yet.
 type DetectedBarcode = { rawValue: string };
