@@ -7,7 +7,8 @@ export default defineConfig({
   test: {
     environment: "node",
     include: ["**/*.test.ts"],
-    exclude: ["node_modules/**", "e2e/**", ".next*/**", "bench/**"],
+    // test/scale/ starts real nodes from the production build: `npm run test:scale` (vitest.scale.config.mts).
+    exclude: ["node_modules/**", "e2e/**", ".next*/**", "bench/**", "test/scale/**"],
     setupFiles: ["test/setup.ts"],
     pool: "forks",
     // CI sums both runners' JSON into one "N passed, N failed" line (.ci/summarize.mjs).

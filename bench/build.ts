@@ -26,20 +26,30 @@ export type BuildInfo = { distDir: string; rebuilt: boolean; ms: number; reason:
  * back as it was, since the folder is the bench's private business.
  */
 export function ensureBuild(log: (line: string) => void): BuildInfo {
-  const started = performance.now();
-  const buildId = path.join(BENCH_DIST_DIR, "BUILD_ID");
-  const builtAt = existsSync(buildId) ? statSync(buildId).mtimeMs : 0;
-  const newest = Math.max(...SOURCE_DIRS.map(newestMtime), ...SOURCE_FILES.map(newestMtime));
-  if (builtAt && builtAt >= newest) return { distDir: BENCH_DIST_DIR, rebuilt: false, ms: 0, reason: "up to date" };
+  return ensureBuildIn(BENCH_DIST_DIR, log, { label: "bench" });
+}
 
-  const reason = builtAt ? "sources changed since the last bench build" : "no bench build yet";
-  log(`bench: ${reason}; running \`next build\` into ${BENCH_DIST_DIR} …`);
-  const tsconfig = existsSync("tsconfig.json") ? readFileSync("tsconfig.json") : null;
+/** The same rule for any dist folder (the multi-node tests serve `.next`, what `npm start` builds). */
+export function ensureBuildIn(distDir: string, log: (line: string) => void, o: { cwd?: string; label?: string } = {}): BuildInfo {
+  const cwd = o.cwd ?? process.cwd();
+  const at = (p: string) => path.resolve(cwd, p);
+  const label = o.label ?? "build";
+  const started = performance.now();
+  const buildId = at(path.join(distDir, "BUILD_ID"));
+  const builtAt = existsSync(buildId) ? statSync(buildId).mtimeMs : 0;
+  const newest = Math.max(...SOURCE_DIRS.map((d) => newestMtime(at(d))), ...SOURCE_FILES.map((f) => newestMtime(at(f))));
+  if (builtAt && builtAt >= newest) return { distDir, rebuilt: false, ms: 0, reason: "up to date" };
+
+  const reason = builtAt ? `sources changed since the last ${label} build` : `no ${label} build yet`;
+  log(`${label}: ${reason}; running \`next build\` into ${distDir} …`);
+  const tsconfigFile = at("tsconfig.json");
+  const tsconfig = existsSync(tsconfigFile) ? readFileSync(tsconfigFile) : null;
   const r = spawnSync(process.execPath, [require.resolve("next/dist/bin/next"), "build"], {
-    env: { ...process.env, NEXT_DIST_DIR: BENCH_DIST_DIR, NEXT_TELEMETRY_DISABLED: "1" },
+    cwd,
+    env: { ...process.env, NEXT_DIST_DIR: distDir, NEXT_TELEMETRY_DISABLED: "1" },
     stdio: ["ignore", 2, 2],
   });
-  if (tsconfig && !readFileSync("tsconfig.json").equals(tsconfig)) writeFileSync("tsconfig.json", tsconfig);
+  if (tsconfig && !readFileSync(tsconfigFile).equals(tsconfig)) writeFileSync(tsconfigFile, tsconfig);
   if (r.status !== 0) throw new Error(`next build failed (exit ${r.status ?? r.signal})`);
-  return { distDir: BENCH_DIST_DIR, rebuilt: true, ms: performance.now() - started, reason };
+  return { distDir, rebuilt: true, ms: performance.now() - started, reason };
 }
