@@ -3,8 +3,9 @@
 import { existsSync, readFileSync } from "node:fs";
 
 let passed = 0, failed = 0, skipped = 0;
-// Vitest runs twice: on SQLite (vitest.json) and on PostgreSQL (vitest-pg.json).
-for (const vitest of [".ci-results/vitest.json", ".ci-results/vitest-pg.json"]) {
+// Vitest runs three times: on SQLite (vitest.json), on PostgreSQL (vitest-pg.json) and
+// beyond one process (vitest-scale.json: nodes, workers, nginx).
+for (const vitest of [".ci-results/vitest.json", ".ci-results/vitest-pg.json", ".ci-results/vitest-scale.json"]) {
   if (!existsSync(vitest)) continue;
   const r = JSON.parse(readFileSync(vitest, "utf8"));
   passed += r.numPassedTests;

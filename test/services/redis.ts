@@ -56,7 +56,7 @@ export async function startRedis(opts: { root?: string } = {}): Promise<Throwawa
   for (let attempt = 1; ; attempt++) {
     const port = await freePort();
     // No snapshots, no append-only file: what a test run shares dies with it.
-    const args = ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", dir, "--logfile", log, "--daemonize", "no"];
+    const args = ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", dir, "--logfile", log, "--pidfile", path.join(dir, "redis.pid"), "--daemonize", "no"];
     const child = spawn(bin, args, { stdio: "ignore", detached: false });
     const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
     let up = false;
