@@ -45,7 +45,7 @@ export type Services = {
   redis: ThrowawayRedis | null;
   /** A database of its own on the throwaway PostgreSQL. */
   databaseUrl: string | null;
-  stop(): void;
+  stop(): Promise<void>;
 };
 
 let databases = 0;
@@ -70,13 +70,24 @@ export async function startServices(opts: { postgres: boolean; redis: boolean; r
     databaseUrl = postgres.urlOf(name);
   }
   let stopped = false;
-  const stop = () => {
+  const stopNow = () => {
     if (stopped) return;
     stopped = true;
-    redis?.stop();
+    if (redis) {
+      try {
+        process.kill(redis.pid, "SIGKILL");
+      } catch {
+        // gone
+      }
+    }
     postgres?.stop();
   };
-  onRunnerExit(stop);
+  const unhook = onRunnerExit(stopNow);
+  const stop = async () => {
+    unhook();
+    await redis?.stop();
+    stopNow();
+  };
   return { postgres, redis, databaseUrl, stop };
 }
 

@@ -76,7 +76,7 @@ export async function nodeTrials(o: TrialOptions): Promise<TrialResult[]> {
   } finally {
     await Promise.all([a?.kill("SIGKILL"), b?.kill("SIGKILL")]);
     await closeDomain(target).catch(() => {});
-    services.stop();
+    await services.stop();
     scratch.remove();
   }
 }
