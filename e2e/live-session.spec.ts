@@ -2,9 +2,9 @@ import { DOC_SCREENSHOTS, SCREENSHOT_DIR } from "./support/screenshots";
 import { mkdirSync } from "node:fs";
 import path from "node:path";
 import type { APIRequestContext, Locator, Page, WebSocketRoute } from "@playwright/test";
-import type jsQR from "jsqr";
 import { DEMO_STUDENT_COUNT } from "./support/accounts";
 import { expectAccessible } from "./support/a11y";
+import { scanQr } from "./support/qr";
 import { expect, test } from "./support/fixtures";
 
 // The demo data from lib/seed/demo.ts (the e2e server seeds a fresh database).
@@ -35,27 +35,6 @@ async function consoleCode(page: Page): Promise<string> {
   const code = text.replace(/\s/g, "");
   expect(code).toMatch(/^\d{6}$/);
   return code;
-}
-
-/** Reads the QR the projector shows, the way a phone would: from its pixels (jsQR runs in the phone's page). */
-async function scanQr(qr: Locator, phonePage: Page): Promise<string> {
-  const png = await qr.screenshot();
-  await phonePage.addScriptTag({ path: require.resolve("jsqr/dist/jsQR.js") });
-  const decoded = await phonePage.evaluate(async (b64) => {
-    const img = new Image();
-    img.src = `data:image/png;base64,${b64}`;
-    await img.decode();
-    const canvas = document.createElement("canvas");
-    canvas.width = img.width;
-    canvas.height = img.height;
-    const ctx = canvas.getContext("2d")!;
-    ctx.drawImage(img, 0, 0);
-    const { data, width, height } = ctx.getImageData(0, 0, canvas.width, canvas.height);
-    const scan = (window as unknown as { jsQR: typeof jsQR }).jsQR;
-    return scan(data, width, height)?.data ?? null;
-  }, png.toString("base64"));
-  expect(decoded, "the projector's QR decodes").not.toBeNull();
-  return decoded!;
 }
 
 /** Uncaught errors and console errors (hydration mismatches among them); failed loads while the test cuts the network are expected. */

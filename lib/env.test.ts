@@ -2,7 +2,18 @@ import { mkdtempSync, readFileSync, statSync } from "node:fs";
 import { hostname, tmpdir } from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { EnvError, loadEnv } from "./env";
+import { EnvError, loadEnv, phoneReach } from "./env";
+import type { NetworkView } from "./network";
+
+const wifi: NetworkView = {
+  interfaces: {
+    lo: [{ address: "127.0.0.1", family: "IPv4", internal: true, netmask: "255.0.0.0", mac: "00:00:00:00:00:00", cidr: "127.0.0.1/8" }],
+    docker0: [{ address: "172.17.0.1", family: "IPv4", internal: false, netmask: "255.255.0.0", mac: "02:42:00:00:00:01", cidr: "172.17.0.1/16" }],
+    wlan0: [{ address: "192.168.1.23", family: "IPv4", internal: false, netmask: "255.255.255.0", mac: "02:00:00:00:00:02", cidr: "192.168.1.23/24" }],
+  },
+  defaultRoute: null,
+};
+const offline: NetworkView = { interfaces: { lo: wifi.interfaces.lo }, defaultRoute: null };
 
 describe("loadEnv", () => {
   it("generates AUTH_SECRET once beside the database and reuses it, so sign-ins survive restarts", () => {
@@ -15,7 +26,29 @@ describe("loadEnv", () => {
     const file = path.join(dir, "auth-secret");
     expect(readFileSync(file, "utf8").trim()).toBe(first.AUTH_SECRET);
     expect(statSync(file).mode & 0o077).toBe(0);
-    expect(first.APP_URL).toBe("http://localhost:3000");
+  });
+
+  it("gives phones this computer's LAN address when APP_URL is unset, and says so when there is none", () => {
+    const secret = { AUTH_SECRET: "x".repeat(40) };
+    const lan = loadEnv(secret, () => wifi);
+    expect(lan).toMatchObject({ APP_URL: "http://192.168.1.23:3000", APP_URL_SOURCE: "lan" });
+    expect(lan.LAN_ADDRESSES.map((a) => a.interface)).toEqual(["wlan0", "docker0"]);
+    expect(phoneReach(lan)).toEqual({ host: "192.168.1.23:3000", problem: "plain_http" });
+    expect(loadEnv({ ...secret, HTTPS: "true", PORT: "8443" }, () => wifi).APP_URL).toBe("https://192.168.1.23:8443");
+    expect(phoneReach(loadEnv({ ...secret, HTTPS: "true" }, () => wifi)).problem).toBeNull();
+
+    const alone = loadEnv(secret, () => offline);
+    expect(alone).toMatchObject({ APP_URL: "http://localhost:3000", APP_URL_SOURCE: "loopback", LAN_ADDRESSES: [] });
+    expect(phoneReach(alone)).toEqual({ host: "localhost:3000", problem: "loopback" });
+
+    // A setting wins, and the network is not even looked at.
+    const set = loadEnv({ ...secret, APP_URL: "https://rollcall.example.edu/" }, () => {
+      throw new Error("not asked");
+    });
+    expect(set).toMatchObject({ APP_URL: "https://rollcall.example.edu", APP_URL_SOURCE: "setting", LAN_ADDRESSES: [] });
+    expect(phoneReach(set)).toEqual({ host: "rollcall.example.edu", problem: null });
+    // Set to localhost on purpose (a demo on one machine): no banner, but no LAN advice either.
+    expect(phoneReach(loadEnv({ ...secret, APP_URL: "http://localhost:3000" })).problem).toBeNull();
   });
 
   it("stops with one clear line for a bad value", () => {

@@ -2,6 +2,8 @@ import { existsSync, linkSync, mkdirSync, readFileSync, rmSync, writeFileSync } 
 import { hostname } from "node:os";
 import path from "node:path";
 import { z } from "zod";
+import type { PhoneReach } from "./model/site";
+import { currentNetwork, isLoopbackHost, rankLanAddresses, type LanAddress, type NetworkView } from "./network";
 import { processSingleton } from "./process-store";
 
 const bool = z
@@ -49,7 +51,15 @@ export type Env = {
   /** What /api/health calls this process: NODE_NAME, else `<host name>:<process id>`. */
   NODE_NAME: string;
   PORT: number;
+  /** The address phones use (the QR code and the join address carry it): the setting, else chosen at start. */
   APP_URL: string;
+  /**
+   * Where APP_URL came from: the setting; this machine's best LAN address (`lib/network.ts`); or loopback,
+   * when the machine had no address a phone could reach (pages then say so).
+   */
+  APP_URL_SOURCE: "setting" | "lan" | "loopback";
+  /** This machine's LAN addresses, best first, when APP_URL was not set (the first is APP_URL's). */
+  LAN_ADDRESSES: LanAddress[];
   AUTH_SECRET: string;
   ALLOW_TEACHER_SIGNUP: boolean;
   /** Believe X-Forwarded-For (right-most entry): only behind a reverse proxy the operator runs. */
@@ -66,7 +76,7 @@ export class EnvError extends Error {}
  * Reads and validates the settings once per process. A missing AUTH_SECRET is
  * generated and kept beside the database so sign-ins survive restarts.
  */
-export function loadEnv(source: Record<string, string | undefined> = process.env): Env {
+export function loadEnv(source: Record<string, string | undefined> = process.env, network: () => NetworkView = currentNetwork): Env {
   const parsed = schema.safeParse(source);
   if (!parsed.success) {
     const first = parsed.error.issues[0];
@@ -74,12 +84,16 @@ export function loadEnv(source: Record<string, string | undefined> = process.env
   }
   const v = parsed.data;
   const databasePath = path.resolve(v.DATABASE_PATH);
+  const lan = v.APP_URL ? [] : rankLanAddresses(network());
+  const scheme = v.HTTPS ? "https" : "http";
   return {
     DATABASE_PATH: databasePath,
     DATABASE_URL: v.DATABASE_URL ?? null,
     NODE_NAME: v.NODE_NAME ?? `${hostname()}:${process.pid}`,
     PORT: v.PORT,
-    APP_URL: (v.APP_URL ?? `http://localhost:${v.PORT}`).replace(/\/+$/, ""),
+    APP_URL: (v.APP_URL ?? `${scheme}://${lan[0]?.address ?? "localhost"}:${v.PORT}`).replace(/\/+$/, ""),
+    APP_URL_SOURCE: v.APP_URL ? "setting" : lan.length ? "lan" : "loopback",
+    LAN_ADDRESSES: lan,
     AUTH_SECRET: v.AUTH_SECRET ?? persistedSecret(path.dirname(databasePath)),
     ALLOW_TEACHER_SIGNUP: v.ALLOW_TEACHER_SIGNUP,
     TRUST_PROXY: v.TRUST_PROXY,
@@ -118,4 +132,16 @@ function persistedSecret(dir: string): string {
 
 export function getEnv(): Env {
   return processSingleton(`env:${process.env.DATABASE_PATH ?? ""}:${process.env.DATABASE_URL ?? ""}`, () => loadEnv());
+}
+
+/**
+ * What the console and the projector say about the address phones are given:
+ * its host for "go to <host>/join", and the one problem worth the teacher's
+ * attention before class — no address a phone can reach (only loopback), or plain
+ * HTTP on a LAN address (the camera app works, the scanner inside /join does not).
+ */
+export function phoneReach(env: Pick<Env, "APP_URL" | "APP_URL_SOURCE">): PhoneReach {
+  const url = new URL(env.APP_URL);
+  const problem = env.APP_URL_SOURCE === "loopback" ? "loopback" : url.protocol === "http:" && !isLoopbackHost(url.hostname) ? "plain_http" : null;
+  return { host: url.host, problem };
 }

@@ -5,12 +5,15 @@ import { openDb } from "@/lib/db/client";
 import { describePostgresError } from "@/lib/db/postgres";
 import { describeDemo, seedDemo } from "@/lib/seed/demo";
 import { EnvError, getEnv } from "@/lib/env";
-import { lanAddresses, selfSignedCertificate } from "./https";
+import { selfSignedCertificate } from "./https";
+import { describePhoneAddress } from "./phone-address";
 import { startServer } from "./index";
 
 process.env.NEXT_TELEMETRY_DISABLED ??= "1";
 const args = new Set(process.argv.slice(2));
 const dev = args.has("--dev");
+// Before the settings are read: the address chosen for phones carries the scheme.
+if (args.has("--https")) process.env.HTTPS = "true";
 
 async function main() {
   let env;
@@ -39,12 +42,11 @@ async function main() {
   const summary = await seedDemo(db);
   if (summary) console.log(describeDemo(summary));
 
-  const https = args.has("--https") || env.HTTPS ? await selfSignedCertificate(path.dirname(env.DATABASE_PATH)) : undefined;
+  const https = env.HTTPS ? await selfSignedCertificate(path.dirname(env.DATABASE_PATH)) : undefined;
   const server = await startServer({ dev, https });
   const scheme = https ? "https" : "http";
   console.log(`Rollcall is running at ${scheme}://localhost:${server.port}`);
-  for (const ip of lanAddresses()) console.log(`  on your network: ${scheme}://${ip}:${server.port}`);
-  console.log(`  QR codes point to APP_URL=${env.APP_URL}`);
+  for (const line of describePhoneAddress(env, scheme, server.port)) console.log(line);
   if (https) console.log(`  self-signed certificate: ${https.file}`);
 
   let stopping = false;

@@ -5,9 +5,11 @@ import { CountdownRing } from "./countdown-ring";
 import { groupCode } from "./format";
 import { QrCode } from "./qr-code";
 import type { LiveCode } from "./use-live-session";
+import type { PhoneReach } from "@/lib/model/site";
+import { HttpsAdvice } from "./phone-reach";
 
 /** The console's QR and 6-digit code, each with the ring of its own window. */
-export function CodePanel({ code, session, appHost }: { code: LiveCode | null; session: SessionDto; appHost: string }) {
+export function CodePanel({ code, session, reach }: { code: LiveCode | null; session: SessionDto; reach: PhoneReach }) {
   return (
     <section aria-labelledby="code-heading" className="rounded-xl border border-slate-200 bg-white p-5 shadow-sm">
       <h2 id="code-heading" className="sr-only">
@@ -33,8 +35,9 @@ export function CodePanel({ code, session, appHost }: { code: LiveCode | null; s
             <p className="mt-1 text-sm text-slate-600">{code.codeExpiresAt ? `Changes every ${session.codeRotationSeconds} s` : "Fixed until you make a new one"}</p>
           </div>
           <p className="mt-4 rounded-lg bg-slate-50 px-3 py-2 text-sm text-slate-700">
-            Students scan the QR with their phone camera, or open <strong className="font-semibold text-slate-900">{appHost}/join</strong> and type the code.
+            Students scan the QR with their phone camera, or open <strong className="font-semibold text-slate-900">{reach.host}/join</strong> and type the code.
           </p>
+          <HttpsAdvice reach={reach} />
         </>
       ) : (
         <div className="grid aspect-square w-full animate-pulse place-items-center rounded-lg bg-slate-100 text-sm text-slate-600">Loading code…</div>

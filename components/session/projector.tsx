@@ -8,6 +8,8 @@ import { QrCode } from "./qr-code";
 import { useLiveSession } from "./use-live-session";
 import { useNow } from "./use-now";
 import { courseLabel } from "@/lib/model/course";
+import type { PhoneReach } from "@/lib/model/site";
+import { LoopbackBanner } from "./phone-reach";
 
 function subscribeFullscreen(onChange: () => void) {
   document.addEventListener("fullscreenchange", onChange);
@@ -45,7 +47,7 @@ function useWakeLock(enabled: boolean) {
  * What the room sees: the QR as large as the screen allows, the code in huge
  * type, a countdown and the running count. No student names, ever.
  */
-export function Projector({ initial, appHost }: { initial: StaffSessionView; appHost: string }) {
+export function Projector({ initial, reach }: { initial: StaffSessionView; reach: PhoneReach }) {
   const live = useLiveSession(initial);
   const { session, code, roster } = live;
   const counts = roster.counts;
@@ -85,6 +87,7 @@ export function Projector({ initial, appHost }: { initial: StaffSessionView; app
 
   return (
     <div className="flex h-dvh flex-col overflow-hidden bg-white text-slate-950">
+      {active ? <LoopbackBanner reach={reach} size="projector" /> : null}
       <header className="flex shrink-0 items-center justify-between gap-4 px-[3vmin] pt-[2.5vmin]">
         <div className="min-w-0">
           <h1 className="truncate text-[clamp(1.1rem,2.6vmin,2.25rem)] font-bold leading-tight">{label}</h1>
@@ -108,11 +111,11 @@ export function Projector({ initial, appHost }: { initial: StaffSessionView; app
       </header>
 
       {active ? (
-        <main className="grid min-h-0 flex-1 grid-rows-[auto_minmax(0,1fr)] items-center gap-[4vmin] px-[3vmin] pb-[3vmin] pt-[2vmin] landscape:grid-cols-[auto_minmax(0,1fr)] landscape:grid-rows-1">
+        <main className="grid min-h-0 flex-1 grid-rows-[auto_minmax(0,1fr)] [container-type:size] items-center gap-[4vmin] px-[3vmin] pb-[3vmin] pt-[2vmin] landscape:grid-cols-[auto_minmax(0,1fr)] landscape:grid-rows-1">
           {/* As large as the screen allows: the back row scans from ten metres away. */}
           <div className="justify-self-center">
             {code ? (
-              <QrCode value={code.url} label="QR code to check in" className="aspect-square w-[min(calc(100dvh-5.5rem-7vmin),54vw)] portrait:w-[min(88vw,50dvh)]" />
+              <QrCode value={code.url} label="QR code to check in" className="aspect-square w-[min(100cqh,54cqw)] portrait:w-[min(100cqw,50cqh)]" />
             ) : (
               <div className="grid aspect-square w-[min(calc(100dvh-5.5rem-7vmin),54vw)] place-items-center bg-slate-100 text-2xl text-slate-700 portrait:w-[min(88vw,50dvh)]">
                 Loading…
@@ -143,7 +146,7 @@ export function Projector({ initial, appHost }: { initial: StaffSessionView; app
             </div>
 
             <p className="text-[clamp(1.1rem,3vmin,2.6rem)] leading-snug text-slate-800">
-              Scan with your phone camera or go to <strong className="whitespace-nowrap font-bold text-slate-950">{appHost}/join</strong>
+              Scan with your phone camera or go to <strong className="whitespace-nowrap font-bold text-slate-950">{reach.host}/join</strong>
             </p>
 
             <p className="leading-none" data-testid="projector-count">

@@ -21,9 +21,11 @@ import { courseLabel } from "@/lib/model/course";
 import type { AuditEventDto } from "@/lib/model/records";
 import { AuditTrail } from "@/components/records/audit-trail";
 import { SessionTitle } from "@/components/session-title";
+import type { PhoneReach } from "@/lib/model/site";
+import { LoopbackBanner } from "./phone-reach";
 
 /** The teacher's live console: code, counts, flagged attempts and the roster with one-tap marking. */
-export function SessionConsole({ initial, appHost, audit = null }: { initial: StaffSessionView; appHost: string; audit?: AuditEventDto[] | null }) {
+export function SessionConsole({ initial, reach, audit = null }: { initial: StaffSessionView; reach: PhoneReach; audit?: AuditEventDto[] | null }) {
   const live = useLiveSession(initial);
   const { session, roster, applyRecord, applyCode, applyEnded } = live;
   const sessionId = session.id;
@@ -81,6 +83,7 @@ export function SessionConsole({ initial, appHost, audit = null }: { initial: St
 
   return (
     <div className="min-h-dvh">
+      {active ? <LoopbackBanner reach={reach} /> : null}
       <ReconnectBanner status={live.status} />
       <main id="main" className="mx-auto max-w-[1600px] px-4 py-6 sm:px-6">
         <header className="flex flex-wrap items-end justify-between gap-4">
@@ -139,7 +142,7 @@ export function SessionConsole({ initial, appHost, audit = null }: { initial: St
         <div className="mt-6 grid items-start gap-6 lg:grid-cols-[22rem_minmax(0,1fr)] 2xl:grid-cols-[26rem_minmax(0,1fr)]">
           <aside className="flex flex-col gap-6 lg:sticky lg:top-6">
             {active ? (
-              <CodePanel code={live.code} session={session} appHost={appHost} />
+              <CodePanel code={live.code} session={session} reach={reach} />
             ) : (
               <section aria-labelledby="ended-heading" className="rounded-xl border border-slate-200 bg-white p-5 shadow-sm">
                 <h2 id="ended-heading" className="text-lg font-semibold text-slate-950">

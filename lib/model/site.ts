@@ -12,3 +12,10 @@ export const SITE = {
 
 /** A page's title in the browser tab: "Check in · Rollcall". */
 export const pageTitle = (title: string) => `${title} · ${SITE.name}`;
+
+/**
+ * The address phones are given, as the console and projector show it: "go to <host>/join". `problem`: the QR
+ * points at this computer's loopback (phones cannot reach it), or plain HTTP on a LAN address (in-page scanning
+ * needs HTTPS; the phone's camera app still works).
+ */
+export type PhoneReach = { host: string; problem: "loopback" | "plain_http" | null };

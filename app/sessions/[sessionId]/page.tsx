@@ -6,7 +6,7 @@ import { loadConsolePage, sessionAccess } from "@/lib/attendance/view";
 import { isStaff } from "@/lib/model/vocabulary";
 import { getPageUser, requirePageUser } from "@/lib/auth/page";
 import { sessionAudit } from "@/lib/records/audit-trail";
-import { getEnv } from "@/lib/env";
+import { getEnv, phoneReach } from "@/lib/env";
 
 type Props = { params: Promise<{ sessionId: string }> };
 
@@ -26,5 +26,5 @@ export default async function SessionPage({ params }: Props) {
   // After the end, the console is the review page: final roster, marks still changeable, the audit trail, export.
   const audit = page.view.session.status === "ended" ? await sessionAudit(user, sessionId) : null;
   // Keyed by session so moving between sessions starts a fresh console.
-  return <SessionConsole key={sessionId} initial={page.view} audit={audit} appHost={new URL(getEnv().APP_URL).host} />;
+  return <SessionConsole key={sessionId} initial={page.view} audit={audit} reach={phoneReach(getEnv())} />;
 }

@@ -4,7 +4,7 @@ import { NotStaff } from "@/components/session/not-staff";
 import { Projector } from "@/components/session/projector";
 import { loadConsolePage } from "@/lib/attendance/view";
 import { requirePageUser } from "@/lib/auth/page";
-import { getEnv } from "@/lib/env";
+import { getEnv, phoneReach } from "@/lib/env";
 
 type Props = { params: Promise<{ sessionId: string }> };
 
@@ -17,5 +17,5 @@ export default async function PresentPage({ params }: Props) {
   if (!page.ok) return "notFound" in page ? notFound() : <NotStaff role={page.role} />;
   // Nothing here shows names; the first render skips the roster it does not need.
   const view = { ...page.view, roster: [], flagged: [] };
-  return <Projector key={sessionId} initial={view} appHost={new URL(getEnv().APP_URL).host} />;
+  return <Projector key={sessionId} initial={view} reach={phoneReach(getEnv())} />;
 }
