@@ -37,7 +37,7 @@ test("a teacher creates a course and a student on a phone enrolls; each sees it 
   await expectAccessible(page);
   await register(page, { name: "Rosalind Franklin", email: teacherEmail, kind: "teacher" });
   await expect(page).toHaveURL(/\/dashboard$/);
-  await expect(page.getByRole("heading", { name: "Hi, Rosalind" })).toBeVisible();
+  await expect(page.getByRole("heading", { name: "Hi, Rosalind Franklin" })).toBeVisible();
   await expect(page.getByRole("banner")).toContainText("Rosalind Franklin");
 
   // Registering ends with a full page load: the course form is React's once hydrated.

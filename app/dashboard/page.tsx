@@ -44,7 +44,8 @@ export default async function DashboardPage() {
         courseIds={[...teaching, ...archived.filter((c) => isStaff(c.role))].map((c) => c.id)}
       />
       <main id="main" className="mx-auto flex max-w-5xl flex-col gap-10 px-4 py-6 sm:px-6 sm:py-10">
-        <h1 className="text-2xl font-bold tracking-tight sm:text-3xl">Hi, {user.name.split(" ")[0]}</h1>
+        {/* The whole name as the person gave it: a first word may be a title ("Dr.") or, in many names, the family name. */}
+        <h1 className="text-2xl font-bold tracking-tight break-words sm:text-3xl">Hi, {user.name}</h1>
 
         {open.map((c) => (
           <OpenSessionBanner key={c.id} course={c} summary={summary.get(c.id)!} />
