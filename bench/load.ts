@@ -21,6 +21,8 @@ export type Target = {
   teacherToken: string;
   studentIds: string[];
   studentTokens: string[];
+  /** Several nodes (`--nodes`): phone i reaches phoneUrls[i % n], as a load balancer would spread them; the console stays on `url`. */
+  phoneUrls?: string[];
 };
 
 export type Attempt = {
@@ -90,6 +92,12 @@ export type LoadOptions = {
   flow: Flow;
   page: PagePlan | null;
   log: (line: string) => void;
+  /** Where the server's figures come from when `/__bench/stats` cannot speak for it (several processes: bench/scaled.ts). */
+  serverStats?: { reset(): Promise<void>; read(): Promise<ServerStats> };
+  /** Told the console's socket once it is connected (to know which process holds it). */
+  onTeacherSocket?: (socket: ClientSocket) => void;
+  /** Runs when the minute starts (the kill-a-node option). */
+  onStart?: () => void;
 };
 
 /**
@@ -131,6 +139,8 @@ export async function runLoad(target: Target, schedule: Arrival[], o: LoadOption
   const teacher = connectSocket(target.url, { token: target.teacherToken });
   const teacherError = await connected(teacher);
   if (teacherError) throw new Error(`${target.name}: teacher socket refused: ${teacherError}`);
+  o.onTeacherSocket?.(teacher);
+  const urlOf = (student: number) => (target.phoneUrls?.length ? target.phoneUrls[student % target.phoneUrls.length] : target.url);
   teacher.on("session:code", (p) => {
     if (p.sessionId === target.sessionId) liveToken = p.token;
   });
@@ -179,7 +189,7 @@ export async function runLoad(target: Target, schedule: Arrival[], o: LoadOption
   async function viaRest(student: number, token: string, cookie: string, repeat: boolean, wire: { bytesIn: number; bytesOut: number }): Promise<void> {
     const a = attempt(student, "rest", repeat);
     try {
-      const r = await request(`${target.url}/api/checkin`, {
+      const r = await request(`${urlOf(student)}/api/checkin`, {
         method: "POST",
         agent,
         headers: { authorization: `Bearer ${target.studentTokens[student]}`, cookie, "accept-encoding": "gzip" },
@@ -196,10 +206,10 @@ export async function runLoad(target: Target, schedule: Arrival[], o: LoadOption
     }
   }
 
-  async function loadPage(cookie: string): Promise<{ bytesIn: number; bytesOut: number }> {
+  async function loadPage(student: number, cookie: string): Promise<{ bytesIn: number; bytesOut: number }> {
     const t = now();
     try {
-      const page = await request(`${target.url}/join`, { agent, headers: { cookie, "accept-encoding": "gzip" }, timeoutMs: ACK_TIMEOUT_MS });
+      const page = await request(`${urlOf(student)}/join`, { agent, headers: { cookie, "accept-encoding": "gzip" }, timeoutMs: ACK_TIMEOUT_MS });
       timed("GET /join", now() - t);
       bump(run.join.statuses, String(page.status));
       run.join.wireBytes = page.wireBytes;
@@ -214,7 +224,7 @@ export async function runLoad(target: Target, schedule: Arrival[], o: LoadOption
   /** Handshake and session:watch; null when the handshake was refused or timed out. */
   async function openSocket(student: number, cookie: string): Promise<{ socket: ClientSocket; refused: string | null }> {
     let t = now();
-    const socket = connectSocket(target.url, { token: target.studentTokens[student], cookie });
+    const socket = connectSocket(urlOf(student), { token: target.studentTokens[student], cookie });
     watchSocket(socket);
     const refused = await connected(socket);
     if (refused !== null) {
@@ -259,7 +269,7 @@ export async function runLoad(target: Target, schedule: Arrival[], o: LoadOption
     // Each phone has its own long-lived device cookie, as a phone that used Rollcall before would.
     const cookie = `rollcall_device=${randomBytes(18).toString("base64url")}`;
     run.arrivedAt.set(a.student, now());
-    const wire = await loadPage(cookie);
+    const wire = await loadPage(a.student, cookie);
     const { socket, refused } = await openSocket(a.student, cookie);
     await checkInBoth(a, cookie, socket, refused, wire);
     const ws = wireOf(socket);
@@ -286,7 +296,7 @@ export async function runLoad(target: Target, schedule: Arrival[], o: LoadOption
       },
     };
     const r = await visit({
-      url: target.url,
+      url: urlOf(a.student),
       agent,
       steps: a.cold ? page.cold : page.warm,
       jar: phoneJar(page.plan, target.studentTokens[a.student], !a.cold),
@@ -314,11 +324,13 @@ export async function runLoad(target: Target, schedule: Arrival[], o: LoadOption
   const eld = monitorEventLoopDelay({ resolution: 5 });
   let rssPeak = 0;
   const rssTimer = setInterval(() => (rssPeak = Math.max(rssPeak, process.memoryUsage.rss())), 100);
-  await request(`${target.url}${STATS_PATH}?reset=1`);
+  if (o.serverStats) await o.serverStats.reset();
+  else await request(`${target.url}${STATS_PATH}?reset=1`);
   eld.enable();
   const cpu = process.cpuUsage();
 
   run.startedAt = now() + 20;
+  o.onStart?.();
   let dispatched = 0;
   await Promise.all(
     schedule.map(
@@ -345,7 +357,7 @@ export async function runLoad(target: Target, schedule: Arrival[], o: LoadOption
   eld.disable();
   clearInterval(rssTimer);
   const used = process.cpuUsage(cpu);
-  const server = (await request(`${target.url}${STATS_PATH}`)).json as ServerStats;
+  const server = o.serverStats ? await o.serverStats.read() : ((await request(`${target.url}${STATS_PATH}`)).json as ServerStats);
 
   closing = true;
   teacher.close();

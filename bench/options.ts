@@ -18,6 +18,13 @@ export const USAGE = `npm run bench -- [options]
                     (socket flow: over the other channel)       (default 0.02)
   --seed N          seed of the arrival schedule                (default 1)
   --runs N          repeat the whole bench, report medians      (default 1)
+  --workers N[,N…]  also run Rollcall as WORKERS=N on one machine (its
+                    SQLite file, nothing else), beside the single process
+  --nodes N[,N…]    also run N Rollcall nodes on a throwaway PostgreSQL +
+                    Redis, phones spread over them round robin
+  --kill            in those runs, SIGKILL one worker (not the console's) or
+                    the last node during the minute
+  --kill-at S       seconds into the minute to kill       (default: --over / 2)
   --skip-floor      measure Rollcall only
   --profile         run the Rollcall server with --cpu-prof and summarise where time went
   --json            print the JSON result on stdout instead of the table
@@ -32,12 +39,19 @@ const schema = z.object({
   doubleTap: z.coerce.number().min(0).max(1),
   seed: z.coerce.number().int(),
   runs: z.coerce.number().int().min(1).max(20),
+  workers: z.array(z.number().int().min(1).max(16)),
+  nodes: z.array(z.number().int().min(1).max(8)),
+  kill: z.boolean(),
+  killAt: z.number().min(0).nullable(),
   skipFloor: z.boolean(),
   profile: z.boolean(),
   json: z.boolean(),
 });
 
 export type BenchOptions = z.infer<typeof schema>;
+
+/** "1,2,4" → [1, 2, 4]; "" → []. */
+const list = (v: string | undefined) => (v ? v.split(",").map((x) => (x.trim() === "" ? NaN : Number(x))) : []);
 
 export function parseOptions(argv: string[]): BenchOptions | "help" {
   const { values } = parseArgs({
@@ -52,6 +66,10 @@ export function parseOptions(argv: string[]): BenchOptions | "help" {
       "double-tap": { type: "string", default: "0.02" },
       seed: { type: "string", default: "1" },
       runs: { type: "string", default: "1" },
+      workers: { type: "string", default: "" },
+      nodes: { type: "string", default: "" },
+      kill: { type: "boolean", default: false },
+      "kill-at": { type: "string" },
       "skip-floor": { type: "boolean", default: false },
       profile: { type: "boolean", default: false },
       json: { type: "boolean", default: false },
@@ -68,6 +86,10 @@ export function parseOptions(argv: string[]): BenchOptions | "help" {
     doubleTap: values["double-tap"],
     seed: values.seed,
     runs: values.runs,
+    workers: list(values.workers),
+    nodes: list(values.nodes),
+    kill: values.kill,
+    killAt: values["kill-at"] === undefined ? null : Number(values["kill-at"]),
     skipFloor: values["skip-floor"],
     profile: values.profile,
     json: values.json,

@@ -9,6 +9,8 @@ import { mainThreadProfile, profileText, summarizeProfile, type ProfileSummary }
 import { checksText, fmt, notes, table, targetChecks, type Pair } from "./report";
 import { buildSchedule, peakRate, type Arrival } from "./schedule";
 import { medianOf } from "./stats";
+import { benchScaled, modeLabel, type ScaledExtras, type ScaledMode } from "./scaled";
+import { modesTable, type ModeColumn } from "./modes-report";
 import { benchFloor, benchRollcall, type RollcallExtras } from "./targets";
 
 /** Page loads timed alone before the minute (server CPU and bytes of a page load, cold and warm). */
@@ -23,7 +25,13 @@ process.env.NEXT_TELEMETRY_DISABLED ??= "1";
 const RESULTS_DIR = path.join(__dirname, "results");
 const log = (line: string) => process.stderr.write(line + "\n");
 
-type RunResult = Pair & { rollcallExtras: RollcallExtras; profile: ProfileSummary | null };
+type Scaled = { summary: TargetSummary; extras: ScaledExtras };
+type RunResult = Pair & { rollcallExtras: RollcallExtras; profile: ProfileSummary | null; scaled: Scaled[] };
+
+const modesOf = (opts: BenchOptions): ScaledMode[] => [
+  ...opts.workers.map((workers): ScaledMode => ({ kind: "workers", workers })),
+  ...opts.nodes.map((nodes): ScaledMode => ({ kind: "nodes", nodes })),
+];
 
 async function runOnce(opts: BenchOptions, schedule: Arrival[], n: number, stamp: string): Promise<RunResult> {
   const dir = mkdtempSync(path.join(os.tmpdir(), "rollcall-bench-"));
@@ -33,6 +41,25 @@ async function runOnce(opts: BenchOptions, schedule: Arrival[], n: number, stamp
     const common = { students: opts.students, schedule, flow: opts.flow, dir, log, probeLoads: PROBE_LOADS };
     const rc = await benchRollcall({ ...common, cpuProfDir });
     if (n === 1 && opts.json) for (const line of rc.extras.planText) log(line);
+    // Beyond one process: the same schedule and the page plan just recorded.
+    const scaled: Scaled[] = [];
+    for (const mode of modesOf(opts)) {
+      log(`run ${n}/${opts.runs}: Rollcall, ${modeLabel(mode)}${opts.kill ? ", one process killed" : ""}`);
+      const sub = mkdtempSync(path.join(dir, "scaled-"));
+      scaled.push(
+        await benchScaled({
+          mode,
+          students: opts.students,
+          schedule,
+          flow: opts.flow,
+          page: rc.extras.page,
+          dir: sub,
+          log,
+          kill: opts.kill,
+          killAtMs: (opts.killAt ?? opts.over / 2) * 1000,
+        }),
+      );
+    }
     let floor: TargetSummary | null = null;
     if (!opts.skipFloor) {
       log(`run ${n}/${opts.runs}: floor`);
@@ -44,7 +71,7 @@ async function runOnce(opts: BenchOptions, schedule: Arrival[], n: number, stamp
       const s = rc.summary.server;
       profile = summarizeProfile(file, { start: s.windowStartUs, end: s.windowEndUs });
     }
-    return { rollcall: rc.summary, floor, rollcallExtras: rc.extras, profile };
+    return { rollcall: rc.summary, floor, rollcallExtras: rc.extras, profile, scaled };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -99,6 +126,10 @@ async function main(): Promise<number> {
   const runs: RunResult[] = [];
   for (let n = 1; n <= opts.runs; n++) runs.push(await runOnce(opts, schedule, n, stamp));
   const median: Pair = { rollcall: medianOf(runs.map((r) => r.rollcall)), floor: opts.skipFloor ? null : medianOf(runs.map((r) => r.floor!)) };
+  const scaledMedian: Scaled[] = modesOf(opts).map((_, i) => ({
+    summary: medianOf(runs.map((r) => r.scaled[i].summary)),
+    extras: runs[0].scaled[i].extras,
+  }));
 
   // Lost, duplicated or failed in any run, on either server, fails the bench: on the floor it would mean the harness miscounts.
   const broken = runs.flatMap((r, i) =>
@@ -107,6 +138,15 @@ async function main(): Promise<number> {
         ? [`run ${i + 1}: ${s === r.rollcall ? "Rollcall" : "floor"} lost ${s.lost}, duplicated ${s.duplicated}, failed ${s.failed}`]
         : [],
     ),
+  );
+  // Beyond one process: an acknowledged check-in missing from the database, or a duplicate, always fails; with --kill the
+  // phones on the killed process may get no answer (they are told to scan again), which is not a failure.
+  runs.forEach((r, i) =>
+    r.scaled.forEach((s) => {
+      const notInDb = s.summary.lostDetail.notInDb;
+      if (notInDb > 0 || s.summary.duplicated > 0 || (!opts.kill && (s.summary.lost > 0 || s.summary.failed > 0)))
+        broken.push(`run ${i + 1}: ${s.extras.mode} lost ${s.summary.lost} (not in the database ${notInDb}), duplicated ${s.summary.duplicated}, failed ${s.summary.failed}`);
+    }),
   );
   const checks = targetChecks(median, { students: opts.students, overSeconds: opts.over });
   const caveat =
@@ -130,6 +170,7 @@ async function main(): Promise<number> {
     },
     plan: runs[0].rollcallExtras.page?.plan ?? null,
     median,
+    scaled: scaledMedian,
     targets: checks,
     failedBecause: broken,
     runs,
@@ -143,6 +184,14 @@ async function main(): Promise<number> {
     const title = `Lecture-hall bench: ${opts.students} students over ${opts.over} s, seed ${opts.seed}, ${flow}` +
       (opts.runs > 1 ? ` — median of ${opts.runs} runs` : "") + ` (load average before: ${loadBefore.map((l) => l.toFixed(2)).join(" ")})`;
     const out = [...runs[0].rollcallExtras.planText, ...(runs[0].rollcallExtras.planText.length ? [""] : []), table(median, title), "", checksText(checks, caveat)];
+    if (scaledMedian.length) {
+      const columns: ModeColumn[] = [
+        ...(median.floor ? [{ label: "floor", summary: median.floor, services: 0, killed: null }] : []),
+        { label: "single process", summary: median.rollcall, services: 0, killed: null },
+        ...scaledMedian.map((s) => ({ label: s.extras.mode, summary: s.summary, services: s.extras.cpuMs.postgres + s.extras.cpuMs.redis, killed: s.extras.killed?.what ?? null })),
+      ];
+      out.push("", modesTable(columns, opts.kill));
+    }
     if (opts.runs > 1) {
       out.push("", "Per run (Rollcall / floor): arrival-to-roster p50, p99, scan-to-roster p99 (ms), CPU per phone (ms), lost/dup/failed");
       runs.forEach((r, i) => {
