@@ -1,5 +1,5 @@
 import { mkdtempSync, readFileSync, statSync } from "node:fs";
-import { hostname, tmpdir } from "node:os";
+import { availableParallelism, hostname, tmpdir } from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { EnvError, loadEnv, phoneReach } from "./env";
@@ -75,5 +75,19 @@ describe("loadEnv", () => {
     const secret = { AUTH_SECRET: "x".repeat(40) };
     expect(loadEnv({ ...secret, NODE_NAME: "node-a" }).NODE_NAME).toBe("node-a");
     expect(loadEnv(secret).NODE_NAME).toBe(`${hostname()}:${process.pid}`);
+  });
+
+  it("runs one process unless WORKERS says how many (or auto: one per core), and uses Redis only with REDIS_URL", () => {
+    const secret = { AUTH_SECRET: "x".repeat(40) };
+    expect(loadEnv(secret).WORKERS).toBe(1);
+    expect(loadEnv({ ...secret, WORKERS: "" }).WORKERS).toBe(1);
+    expect(loadEnv({ ...secret, WORKERS: "4" }).WORKERS).toBe(4);
+    expect(loadEnv({ ...secret, WORKERS: "auto" }).WORKERS).toBe(availableParallelism());
+    expect(() => loadEnv({ ...secret, WORKERS: "0" })).toThrow(/^Invalid setting WORKERS/);
+    expect(() => loadEnv({ ...secret, WORKERS: "many" })).toThrow(/^Invalid setting WORKERS/);
+    expect(loadEnv(secret).REDIS_URL).toBeNull();
+    expect(loadEnv({ ...secret, REDIS_URL: "redis://:pw@cache:6379/0" }).REDIS_URL).toBe("redis://:pw@cache:6379/0");
+    expect(loadEnv({ ...secret, REDIS_URL: "rediss://cache" }).REDIS_URL).toBe("rediss://cache");
+    expect(() => loadEnv({ ...secret, REDIS_URL: "http://cache" })).toThrow("Invalid setting REDIS_URL: must be a Redis URL, e.g. redis://:secret@cache.example.edu:6379/0");
   });
 });

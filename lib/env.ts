@@ -1,5 +1,5 @@
 import { existsSync, linkSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { hostname } from "node:os";
+import { availableParallelism, hostname } from "node:os";
 import path from "node:path";
 import { z } from "zod";
 import type { PhoneReach } from "./model/site";
@@ -27,9 +27,35 @@ const postgresUrl = z.preprocess(
     .optional(),
 );
 
+const redisUrl = z.preprocess(
+  unsetWhenEmpty,
+  z
+    .string()
+    .refine((u) => {
+      try {
+        const url = new URL(u);
+        return (url.protocol === "redis:" || url.protocol === "rediss:") && url.hostname !== "";
+      } catch {
+        return false;
+      }
+    }, "must be a Redis URL, e.g. redis://:secret@cache.example.edu:6379/0")
+    .optional(),
+);
+
+const workers = z.preprocess(
+  unsetWhenEmpty,
+  z
+    .union([z.literal("auto"), z.coerce.number({ message: 'must be a number of processes or "auto"' }).int().min(1).max(256)], {
+      message: 'must be a number of processes (1–256) or "auto"',
+    })
+    .default(1),
+);
+
 const schema = z.object({
   DATABASE_PATH: z.string().min(1).default("./data/rollcall.db"),
   DATABASE_URL: postgresUrl,
+  REDIS_URL: redisUrl,
+  WORKERS: workers,
   NODE_NAME: z.preprocess(unsetWhenEmpty, z.string().max(100).optional()),
   PORT: z.coerce.number({ message: "must be a port number" }).int().min(0).max(65535).default(3000),
   APP_URL: z
@@ -48,6 +74,10 @@ export type Env = {
   DATABASE_PATH: string;
   /** PostgreSQL instead of the embedded SQLite file (SPEC §11); null: SQLite. */
   DATABASE_URL: string | null;
+  /** Redis for what several nodes share (SPEC §11: Socket.IO's adapter, rate limits, presence); null: none. */
+  REDIS_URL: string | null;
+  /** Processes serving the one port on this machine (SPEC §11); 1: the embedded single process. "auto": one per core. */
+  WORKERS: number;
   /** What /api/health calls this process: NODE_NAME, else `<host name>:<process id>`. */
   NODE_NAME: string;
   PORT: number;
@@ -89,6 +119,8 @@ export function loadEnv(source: Record<string, string | undefined> = process.env
   return {
     DATABASE_PATH: databasePath,
     DATABASE_URL: v.DATABASE_URL ?? null,
+    REDIS_URL: v.REDIS_URL ?? null,
+    WORKERS: v.WORKERS === "auto" ? availableParallelism() : v.WORKERS,
     NODE_NAME: v.NODE_NAME ?? `${hostname()}:${process.pid}`,
     PORT: v.PORT,
     APP_URL: (v.APP_URL ?? `${scheme}://${lan[0]?.address ?? "localhost"}:${v.PORT}`).replace(/\/+$/, ""),

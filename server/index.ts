@@ -7,6 +7,10 @@ import { PEER_ADDRESS_HEADER } from "@/lib/api/client-address";
 import { closeDb, openDb } from "@/lib/db/client";
 import { getEnv } from "@/lib/env";
 import { setIo } from "@/lib/realtime/io";
+import { peersOf } from "@/lib/realtime/peers";
+import { closeRedis, redisReady } from "@/lib/redis";
+import { installShared } from "./scale/shared";
+import { announceReady, joinPolling } from "./scale/worker";
 import { attachSocketServer } from "./socket";
 import { loadStaticFiles } from "./static-files";
 import { guardPath } from "./request-guard";
@@ -22,7 +26,11 @@ export type StartOptions = {
   intercept?: (req: IncomingMessage, res: ServerResponse) => boolean;
 };
 
-export type RunningServer = { url: string; port: number; close: () => Promise<void> };
+export type RunningServer = {
+  url: string;
+  port: number;
+  close: () => Promise<void>;
+};
 
 /** Prepares Next, attaches Socket.IO to the same HTTP(S) server and restores rotation timers. */
 export async function startServer(opts: StartOptions = {}): Promise<RunningServer> {
@@ -33,6 +41,9 @@ export async function startServer(opts: StartOptions = {}): Promise<RunningServe
   process.env.AUTH_TRUST_HOST ??= "true";
 
   await openDb(); // opens and migrates before the first request
+  await redisReady();
+  // Rate limits, presence and Socket.IO's adapter shared with the other processes and nodes (SPEC §11), if any.
+  const shared = installShared(env);
   // The files of /join (and every other build file, icon and the manifest) from memory, compressed while Next prepares;
   // development keeps Next's own serving.
   const staticLoad = opts.dev ? null : loadStaticFiles({ distDir: env.NEXT_DIST_DIR, publicDir: path.join(process.cwd(), "public"), pages: ["/join"] });
@@ -55,8 +66,10 @@ export async function startServer(opts: StartOptions = {}): Promise<RunningServe
   const http = opts.https ? createHttpsServer(opts.https, onRequest) : createHttpServer(onRequest);
   // Keep-alive longer than typical proxies so idle phones are not cut mid-request.
   http.keepAliveTimeout = 65_000;
-  const io = attachSocketServer(http, env.APP_URL);
-  const subscribers = wireSubscribers(io);
+  const io = attachSocketServer(http, env.APP_URL, shared.adapter);
+  const subscribers = wireSubscribers(io, peersOf(io, shared.mode !== "single"));
+  // WORKERS: long-polling requests reach the worker that holds their session (server/scale/polling.ts).
+  const polling = await joinPolling(http, io);
 
   // Next's dev server handles its own HMR websocket; everything else on upgrade is Socket.IO's.
   if (opts.dev) {
@@ -74,17 +87,21 @@ export async function startServer(opts: StartOptions = {}): Promise<RunningServe
   const port = (http.address() as AddressInfo).port;
   const restored = await subscribers.resume();
   if (!opts.quiet && restored) console.log(`[rollcall] resumed ${restored} active session(s)`);
+  await announceReady(port);
 
   let closing: Promise<void> | null = null;
   const close = () =>
     (closing ??= (async () => {
-      subscribers.stop();
       // io.close() disconnects every socket and closes the HTTP server.
       await new Promise<void>((resolve) => io.close(() => resolve()));
       http.closeAllConnections?.();
+      await polling?.close();
+      subscribers.stop();
+      await shared.close().catch(() => {});
       setIo(undefined);
       await app.close().catch(() => {});
       await closeDb();
+      await closeRedis();
     })());
 
   return { url: `${opts.https ? "https" : "http"}://localhost:${port}`, port, close };

@@ -1,7 +1,7 @@
 import type { IncomingMessage, Server as HttpServer } from "node:http";
 import { Server as HttpsServer } from "node:https";
 import type { AddressInfo } from "node:net";
-import { Server, type Socket } from "socket.io";
+import { Server, type ServerOptions, type Socket } from "socket.io";
 import { z } from "zod";
 import { clientAddress } from "@/lib/api/client-address";
 import { deviceCookie, deviceIdFromCookies, heldScanFromCookies, isSecureConnection, parseCookies } from "@/lib/api/cookies";
@@ -14,8 +14,9 @@ import { authorize, courseAccess } from "@/lib/courses/access";
 import { can, type CourseAction } from "@/lib/courses/permissions";
 import { AppError, asAppError } from "@/lib/errors";
 import { admitEvent, admitHandshake, forgetSocket } from "@/lib/realtime/event-limits";
-import { rooms, type Ack, type ClientToServerEvents } from "@/lib/realtime/events";
+import { rooms, type Ack, type ClientToServerEvents, type ServerToClientEvents, type SocketData } from "@/lib/realtime/events";
 import { setIo, type RollcallServer } from "@/lib/realtime/io";
+import type { InterServerEvents } from "@/lib/realtime/peers";
 import { presenceStore } from "@/lib/realtime/presence";
 import { servedOrigins } from "./origins";
 
@@ -25,7 +26,7 @@ const idSchema = z.string().min(1).max(64);
 const NEW_DEVICE = Symbol("rollcall.newDeviceId");
 type HandshakeRequest = IncomingMessage & { [NEW_DEVICE]?: string };
 
-type RollcallSocket = Parameters<Parameters<RollcallServer["on"]>[1]>[0];
+type RollcallSocket = Socket<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
 type EventName = keyof ClientToServerEvents;
 const EVENTS = new Set<string>(["session:watch", "session:unwatch", "attendance:checkin", "course:watch"] satisfies EventName[]);
 
@@ -64,8 +65,10 @@ function on<T extends object>(socket: RollcallSocket, event: EventName, handler:
   });
 }
 
-export function attachSocketServer(http: HttpServer | HttpsServer, appUrl: string): RollcallServer {
+/** `adapter`: how events reach the sockets of other processes and nodes (SPEC §11); Socket.IO's in-memory one alone. */
+export function attachSocketServer(http: HttpServer | HttpsServer, appUrl: string, adapter?: ServerOptions["adapter"]): RollcallServer {
   const io: RollcallServer = new Server(http, {
+    ...(adapter ? { adapter } : {}),
     path: "/socket.io",
     serveClient: false,
     // A lecture hall on campus Wi-Fi: be patient with slow phones before dropping them.

@@ -6,8 +6,13 @@ import { io as connect, type Socket } from "socket.io-client";
 import { PEER_ADDRESS_HEADER } from "@/lib/api/client-address";
 import { closeDb, getDb } from "@/lib/db/client";
 import type { ClientToServerEvents, ServerToClientEvents } from "@/lib/realtime/events";
+import { getEnv } from "@/lib/env";
 import { setIo } from "@/lib/realtime/io";
+import { peersOf } from "@/lib/realtime/peers";
+import { closeRedis, redisReady } from "@/lib/redis";
 import { guardPath } from "@/server/request-guard";
+import { installShared } from "@/server/scale/shared";
+import { announceReady, joinPolling } from "@/server/scale/worker";
 import { attachSocketServer } from "@/server/socket";
 import { wireSubscribers } from "@/server/wire";
 
@@ -83,7 +88,17 @@ export function handshakeHeaders(socket: ClientSocket): IncomingMessage["headers
   return handshakes.get(socket) ?? {};
 }
 
-export async function startTestServer(): Promise<TestServer> {
+export type TestServerOptions = {
+  port?: number;
+  /**
+   * One of several nodes or workers (SPEC §11; test/services/node.ts): shares
+   * Socket.IO's adapter, rate limits and presence (through REDIS_URL, or the
+   * cluster's primary) as server/index.ts does.
+   */
+  shared?: boolean;
+};
+
+export async function startTestServer(opts: TestServerOptions = {}): Promise<TestServer> {
   // Each test ApiClient stands for a person on their own network (test/api.ts gives it an address of its own, sent
   // as a trusted proxy's X-Forwarded-For), so per-address limits only meet in tests that share an address on purpose.
   process.env.TRUST_PROXY = "true";
@@ -113,10 +128,15 @@ export async function startTestServer(): Promise<TestServer> {
       res.writeHead(500).end(String(err));
     }
   });
-  const io = attachSocketServer(http, process.env.APP_URL!);
-  const subscribers = wireSubscribers(io);
-  await new Promise<void>((resolve) => http.listen(0, "127.0.0.1", resolve));
+  if (opts.shared) await redisReady();
+  const shared = opts.shared ? installShared(getEnv()) : null;
+  const io = attachSocketServer(http, process.env.APP_URL!, shared?.adapter);
+  const subscribers = wireSubscribers(io, peersOf(io, !!shared && shared.mode !== "single"));
+  if (shared) await subscribers.resume();
+  const polling = shared ? await joinPolling(http, io) : null;
+  await new Promise<void>((resolve) => http.listen(opts.port ?? 0, "127.0.0.1", resolve));
   base = `http://127.0.0.1:${(http.address() as AddressInfo).port}`;
+  if (shared) await announceReady((http.address() as AddressInfo).port);
   const sockets: ClientSocket[] = [];
 
   return {
@@ -142,10 +162,13 @@ export async function startTestServer(): Promise<TestServer> {
     },
     async close() {
       for (const s of sockets) s.disconnect();
-      subscribers.stop();
       await new Promise<void>((resolve) => io.close(() => resolve()));
+      await polling?.close();
+      subscribers.stop();
+      await shared?.close();
       setIo(undefined);
       await closeDb();
+      if (shared) await closeRedis();
     },
   };
 }

@@ -34,10 +34,11 @@ export async function openDb(): Promise<Database> {
 /**
  * Is this process the only one writing to the database? Then it hears every
  * change as a fact and may keep what it derives from them (the counts cache).
- * Not with PostgreSQL, where any number of nodes write.
+ * Not with PostgreSQL, where any number of nodes write, nor with WORKERS
+ * sharing the SQLite file, nor beside other nodes (REDIS_URL).
  */
 export function isSoleWriter(env: Env = getEnv()): boolean {
-  return env.DATABASE_URL === null;
+  return env.DATABASE_URL === null && env.REDIS_URL === null && env.WORKERS === 1;
 }
 
 export async function closeDb(): Promise<void> {

@@ -1,8 +1,11 @@
+import { getCounts } from "../attendance/counts";
+import { loadSession } from "../attendance/sessions";
 import type { DomainEvent } from "../events";
 import type { Counts } from "../model/attendance";
 import { processSingleton } from "../process-store";
 import { rooms, type ServerToClientEvents } from "./events";
 import type { RollcallServer } from "./io";
+import { noPeers, type Peers } from "./peers";
 
 type EventName = keyof ServerToClientEvents;
 
@@ -11,11 +14,29 @@ type EventName = keyof ServerToClientEvents;
  * server start; failures are the event publisher's to log, never a request's.
  * Synchronous on purpose: clients hear changes in commit order, each with the
  * counts of its own commit.
+ *
+ * Facts' events cross to the sockets of other processes and nodes through
+ * Socket.IO's adapter (the process that committed emits once). `session:stats`
+ * is paced per node instead (lib/realtime/peers.ts): each node sends its own
+ * students at most one a second, so a check-in burst spread over several nodes
+ * does not multiply it; a node that committed tells the others, which count in
+ * the database for their students.
  */
-export function broadcaster(io: RollcallServer) {
+export function broadcaster(io: RollcallServer, peers: Peers = noPeers(io)) {
   const emit = <E extends EventName>(room: string | string[], event: E, ...args: Parameters<ServerToClientEvents[E]>) =>
     io.to(room).emit(event, ...args);
-  const stats = statsCoalescer((sessionId, counts) => emit(rooms.students(sessionId), "session:stats", { sessionId, counts }));
+  const nsp = io.of("/");
+  const sendStats = (sessionId: string, counts: Counts) => peers.local(rooms.students(sessionId)).emit("session:stats", { sessionId, counts });
+  // Another node's check-in: counts as committed, read when the pacing allows (so they include everything since).
+  const readCounts = async (sessionId: string): Promise<Counts> => {
+    const { session } = await loadSession(sessionId);
+    return getCounts(sessionId, session.courseId);
+  };
+  const stats = statsCoalescer(sendStats, readCounts, (sessionId) => peers.signal("stats", sessionId));
+  peers.on("stats", (sessionId) => {
+    // Nobody here watches the session as a student: nothing to send.
+    if (nsp.adapter.rooms.has(rooms.students(sessionId))) stats.schedule(sessionId, null);
+  });
 
   return (event: DomainEvent): void => {
     switch (event.type) {
@@ -92,23 +113,50 @@ export function broadcaster(io: RollcallServer) {
 // session:stats goes to every watching student at most once a second per
 // session, carrying the latest counts however many check-ins happened.
 const STATS_INTERVAL_MS = 1000;
-type Pending = { counts: Counts; timer: NodeJS.Timeout | null; lastSentAt: number };
+/**
+ * `counts` null: another node committed last, so read them from the database
+ * when sending. `dirty`: something changed since the last send began.
+ * `signalled`: the other nodes were told since then (one signal per send is
+ * enough: their next read covers every commit until it).
+ */
+type Pending = { counts: Counts | null; timer: NodeJS.Timeout | null; lastSentAt: number; dirty: boolean; signalled: boolean };
 
-function statsCoalescer(send: (sessionId: string, counts: Counts) => void) {
+function statsCoalescer(
+  send: (sessionId: string, counts: Counts) => void,
+  read: (sessionId: string) => Promise<Counts>,
+  tellPeers: (sessionId: string) => void,
+) {
   const pending = processSingleton("realtime.stats", () => new Map<string, Pending>());
+  const arm = (sessionId: string, entry: Pending) => {
+    const wait = Math.max(0, entry.lastSentAt + STATS_INTERVAL_MS - Date.now());
+    entry.timer = setTimeout(async () => {
+      entry.lastSentAt = Date.now();
+      entry.dirty = false;
+      entry.signalled = false;
+      try {
+        // Reading may take a moment: the timer stays set meanwhile, so changes wait for the next send.
+        const counts = entry.counts ?? (await read(sessionId));
+        if (pending.get(sessionId) === entry) send(sessionId, counts);
+      } catch (err) {
+        console.error("[rollcall] session:stats could not count", err);
+      }
+      entry.timer = null;
+      if (entry.dirty && pending.get(sessionId) === entry) arm(sessionId, entry);
+    }, wait);
+    entry.timer.unref?.();
+  };
   return {
-    schedule(sessionId: string, counts: Counts) {
-      const entry = pending.get(sessionId) ?? { counts, timer: null, lastSentAt: 0 };
+    /** `counts`: of a commit here (the newest there are); null: another node committed since. */
+    schedule(sessionId: string, counts: Counts | null) {
+      let entry = pending.get(sessionId);
+      if (!entry) pending.set(sessionId, (entry = { counts, timer: null, lastSentAt: 0, dirty: false, signalled: false }));
       entry.counts = counts;
-      pending.set(sessionId, entry);
-      if (entry.timer) return;
-      const wait = Math.max(0, entry.lastSentAt + STATS_INTERVAL_MS - Date.now());
-      entry.timer = setTimeout(() => {
-        entry.timer = null;
-        entry.lastSentAt = Date.now();
-        send(sessionId, entry.counts);
-      }, wait);
-      entry.timer.unref?.();
+      entry.dirty = true;
+      if (counts && !entry.signalled) {
+        entry.signalled = true;
+        tellPeers(sessionId);
+      }
+      if (!entry.timer) arm(sessionId, entry);
     },
     clear(sessionId: string) {
       const entry = pending.get(sessionId);

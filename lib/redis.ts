@@ -1,0 +1,123 @@
+import { Redis, type RedisOptions } from "ioredis";
+import { getEnv } from "./env";
+import { logLimited, suppressedNote } from "./log";
+import { getProcessValue, processSingleton, setProcessValue } from "./process-store";
+
+/**
+ * Redis, for what several nodes share (SPEC §11): Socket.IO's adapter, rate
+ * limits, the presence count, the nodes' signals to each other. Only with
+ * REDIS_URL; a single process or WORKERS on one machine need none of it.
+ *
+ * Every key Rollcall writes starts with `rollcall:`, so one Redis database
+ * can hold other things too.
+ */
+export const REDIS_PREFIX = "rollcall:";
+
+const KEY = "redis.clients";
+
+/** Reconnects forever (backing off to 2 s); a command waits for at most one reconnection before it fails. */
+const OPTIONS: RedisOptions = {
+  connectTimeout: 5000,
+  maxRetriesPerRequest: 1,
+  retryStrategy: (times) => Math.min(times * 100, 2000),
+  enableReadyCheck: true,
+  // Socket.IO's adapter and our scripts assume a reply per command, in order.
+  enableAutoPipelining: false,
+};
+
+type Clients = { url: string; main: Redis; extra: Redis[] };
+
+/** `redis://user:secret@host/0` without the secret, for messages. */
+export function redactRedisUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    if (u.password) u.password = "***";
+    return u.toString();
+  } catch {
+    return "(unparseable URL)";
+  }
+}
+
+/** A one-line reason why Redis could not be used, for the start-up error. */
+export function describeRedisError(err: unknown, url: string): string {
+  const e = err as { message?: string; code?: string } | null;
+  return `cannot use Redis at ${redactRedisUrl(url)}: ${e?.message || e?.code || String(err)}`;
+}
+
+/** A connection that logs its losses (once per ten minutes) and its recovery, instead of ioredis's "unhandled error" lines. */
+function open(url: string, name: string): Redis {
+  const conn = new Redis(url, { ...OPTIONS, connectionName: name });
+  let lost = false;
+  let everReady = false;
+  conn.on("error", (err: Error) => {
+    // Before the first connection, the start-up check (redisReady) says it in one line.
+    if (!everReady) return;
+    lost = true;
+    logLimited(`redis:${name}`, (n) => console.error(`[rollcall] Redis (${name}): ${err.message}${suppressedNote(n)}`));
+  });
+  conn.on("ready", () => {
+    everReady = true;
+    if (!lost) return;
+    lost = false;
+    console.log(`[rollcall] Redis (${name}): connected again`);
+  });
+  return conn;
+}
+
+function clients(): Clients | null {
+  const url = getEnv().REDIS_URL;
+  if (!url) return null;
+  const existing = getProcessValue<Clients>(KEY);
+  if (existing && existing.url === url) return existing;
+  return processSingleton(KEY, () => ({ url, main: open(url, "rollcall"), extra: [] }));
+}
+
+/** This process's Redis connection, or null without REDIS_URL. */
+export function getRedis(): Redis | null {
+  return clients()?.main ?? null;
+}
+
+/**
+ * Another connection to the same Redis, for a subscriber (a connection in
+ * subscribed mode can do nothing else). Closed with the others.
+ */
+export function newRedisConnection(name: string): Redis {
+  const c = clients();
+  if (!c) throw new Error("REDIS_URL is not set");
+  const conn = open(c.url, `rollcall-${name}`);
+  c.extra.push(conn);
+  return conn;
+}
+
+/**
+ * Resolves once Redis answers a PING, rejects with the reason otherwise (after
+ * `timeoutMs`): the server awaits this at start to fail with one clear line.
+ */
+export async function redisReady(timeoutMs = 10_000): Promise<void> {
+  const redis = getRedis();
+  if (!redis) return;
+  let timer: NodeJS.Timeout | undefined;
+  let lastError: unknown = null;
+  const onError = (err: unknown) => void (lastError = err);
+  redis.on("error", onError);
+  try {
+    await Promise.race([
+      // The connection's own error ("connect ECONNREFUSED …") says more than "max retries reached".
+      redis.ping().catch((err) => Promise.reject(lastError ?? err)),
+      new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(lastError ?? new Error(`no answer within ${timeoutMs / 1000} s`)), timeoutMs);
+      }),
+    ]);
+  } finally {
+    clearTimeout(timer);
+    redis.off("error", onError);
+  }
+}
+
+/** Closes every Redis connection of this process (shutdown, tests). */
+export async function closeRedis(): Promise<void> {
+  const c = getProcessValue<Clients>(KEY);
+  if (!c) return;
+  setProcessValue(KEY, undefined);
+  await Promise.all([c.main, ...c.extra].map((r) => r.quit().catch(() => r.disconnect())));
+}
