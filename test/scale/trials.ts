@@ -1,5 +1,5 @@
 import path from "node:path";
-import { createServer } from "node:net";
+import { connect, createServer } from "node:net";
 import { api, connectionOwner, ensureProductionBuild, localPort, newSecret, startNode, startServices, tempDir, type RollcallNode, type Services } from "./harness";
 import { closeDomain, killTrial, openConsole, seedHall, startSession, type Target, type TrialResult } from "./hall";
 
@@ -136,16 +136,44 @@ export async function workerTrials(o: TrialOptions): Promise<TrialResult[]> {
   }
 }
 
-/** Until the machine has `n` live workers that answer (a killed one is replaced by the primary). */
+/**
+ * Until the machine has `n` live workers that each take connections (a killed
+ * one is replaced by the primary, and the replacement counts once it accepts):
+ * raw TCP connections are opened until each worker was handed one.
+ */
 export async function waitForWorkers(node: RollcallNode, n: number, timeoutMs = 60_000): Promise<number[]> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     const pids = node.workerPids();
     if (pids.length >= n) {
-      const r = await fetch(`${node.url}/api/health`).catch(() => null);
-      if (r?.status === 200) return pids;
+      const seen = new Set<number>();
+      for (let i = 0; i < 4 * n && seen.size < pids.length; i++) {
+        const owner = await connectionOwnerOfFreshConnection(node.port, pids);
+        if (owner) seen.add(owner);
+      }
+      if (seen.size >= n) return pids;
     }
     await new Promise((r) => setTimeout(r, 250));
   }
-  throw new Error(`${node.name} did not get back to ${n} workers within ${timeoutMs / 1000} s`);
+  throw new Error(`${node.name} did not get back to ${n} workers taking connections within ${timeoutMs / 1000} s`);
+}
+
+function connectionOwnerOfFreshConnection(port: number, pids: number[]): Promise<number | null> {
+  return new Promise((resolve) => {
+    const socket = connect(port, "127.0.0.1");
+    const done = (owner: number | null) => {
+      socket.destroy();
+      resolve(owner);
+    };
+    socket.once("error", () => done(null));
+    socket.once("connect", async () => {
+      // The primary hands the connection over a moment after accepting it.
+      for (let i = 0; i < 20; i++) {
+        const owner = connectionOwner(port, socket.localPort!, pids);
+        if (owner) return done(owner);
+        await new Promise((r) => setTimeout(r, 25));
+      }
+      done(null);
+    });
+  });
 }
