@@ -9,6 +9,7 @@ import { getEnv } from "@/lib/env";
 import { setIo } from "@/lib/realtime/io";
 import { peersOf } from "@/lib/realtime/peers";
 import { closeRedis, redisReady } from "@/lib/redis";
+import { begin, drainServer } from "./drain";
 import { installShared } from "./scale/shared";
 import { announceReady, joinPolling } from "./scale/worker";
 import { attachSocketServer } from "./socket";
@@ -29,8 +30,16 @@ export type StartOptions = {
 export type RunningServer = {
   url: string;
   port: number;
-  close: () => Promise<void>;
+  /**
+   * Stops gracefully (SPEC §11: a node drains): no new connections; requests
+   * and socket events in flight commit and answer (up to `drainMs`); then the
+   * sockets close, so phones and consoles reconnect to another node.
+   */
+  close: (drainMs?: number) => Promise<void>;
 };
+
+/** How long a stopping node waits for check-ins in flight before it closes its sockets, and for their commits after. */
+const DRAIN_MS = 5000;
 
 /** Prepares Next, attaches Socket.IO to the same HTTP(S) server and restores rotation timers. */
 export async function startServer(opts: StartOptions = {}): Promise<RunningServer> {
@@ -58,6 +67,8 @@ export async function startServer(opts: StartOptions = {}): Promise<RunningServe
     if (serveStatic(req, res)) return;
     // Route handlers never see the socket: hand them the TCP peer (lib/api/client-address.ts), overwriting any client's claim.
     req.headers[PEER_ADDRESS_HEADER] = req.socket.remoteAddress ?? "";
+    // A stopping node answers what it accepted (server/drain.ts).
+    res.once("close", begin());
     handle(req, res).catch((err) => {
       console.error("[rollcall] request failed", err);
       if (!res.headersSent) res.writeHead(500).end();
@@ -90,11 +101,9 @@ export async function startServer(opts: StartOptions = {}): Promise<RunningServe
   await announceReady(port);
 
   let closing: Promise<void> | null = null;
-  const close = () =>
+  const close = (drainMs = DRAIN_MS) =>
     (closing ??= (async () => {
-      // io.close() disconnects every socket and closes the HTTP server.
-      await new Promise<void>((resolve) => io.close(() => resolve()));
-      http.closeAllConnections?.();
+      await drainServer(http, io, drainMs);
       await polling?.close();
       subscribers.stop();
       await shared.close().catch(() => {});

@@ -18,6 +18,7 @@ import { rooms, type Ack, type ClientToServerEvents, type ServerToClientEvents, 
 import { setIo, type RollcallServer } from "@/lib/realtime/io";
 import type { InterServerEvents } from "@/lib/realtime/peers";
 import { presenceStore } from "@/lib/realtime/presence";
+import { begin } from "./drain";
 import { servedOrigins } from "./origins";
 
 const idSchema = z.string().min(1).max(64);
@@ -51,17 +52,23 @@ async function replyToAck<T extends object>(ack: Ack<T> | undefined, fn: () => P
 function on<T extends object>(socket: RollcallSocket, event: EventName, handler: (payload: Record<string, unknown>) => Promise<T> | T) {
   (socket as unknown as Socket).on(event, async (...args: unknown[]) => {
     const ack = typeof args[args.length - 1] === "function" ? (args.pop() as Ack<T>) : undefined;
-    const verdict = await admitEvent(socket.id, socket.data.user.id);
-    if (!verdict.ok) {
-      ack?.({ ok: false, error: verdict.error.toJSON() });
-      if (verdict.disconnect) socket.disconnect(true);
-      return;
+    // A node asked to stop waits for this event's commit and answer before it closes (server/drain.ts).
+    const done = begin();
+    try {
+      const verdict = await admitEvent(socket.id, socket.data.user.id);
+      if (!verdict.ok) {
+        ack?.({ ok: false, error: verdict.error.toJSON() });
+        if (verdict.disconnect) socket.disconnect(true);
+        return;
+      }
+      await replyToAck(ack, () => {
+        const payload = args[0];
+        if (typeof payload !== "object" || payload === null) throw new AppError("invalid_input", "This event needs a payload object.");
+        return handler(payload as Record<string, unknown>);
+      });
+    } finally {
+      done();
     }
-    await replyToAck(ack, () => {
-      const payload = args[0];
-      if (typeof payload !== "object" || payload === null) throw new AppError("invalid_input", "This event needs a payload object.");
-      return handler(payload as Record<string, unknown>);
-    });
   });
 }
 

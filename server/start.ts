@@ -106,7 +106,8 @@ async function main() {
     if (stopping) return;
     stopping = true;
     console.log(`rollcall: ${signal}, shutting down…`);
-    const force = setTimeout(() => process.exit(1), 10_000);
+    // The drain takes at most a few seconds (server/drain.ts); past this something hangs.
+    const force = setTimeout(() => process.exit(1), 15_000);
     force.unref();
     server.close().then(() => process.exit(0));
   };

@@ -10,6 +10,7 @@ import { getEnv } from "@/lib/env";
 import { setIo } from "@/lib/realtime/io";
 import { peersOf } from "@/lib/realtime/peers";
 import { closeRedis, redisReady } from "@/lib/redis";
+import { begin, drainServer } from "@/server/drain";
 import { guardPath } from "@/server/request-guard";
 import { installShared } from "@/server/scale/shared";
 import { announceReady, joinPolling } from "@/server/scale/worker";
@@ -107,6 +108,8 @@ export async function startTestServer(opts: TestServerOptions = {}): Promise<Tes
   const modules = new Map<string, Record<string, Handler>>();
   let base = "";
   const http = createServer(async (req, res) => {
+    // As server/index.ts does: a stopping server answers what it accepted.
+    res.once("close", begin());
     try {
       // The production server's own guard (server/index.ts), so malformed paths answer alike here.
       if (guardPath(req, res)) return;
@@ -162,7 +165,7 @@ export async function startTestServer(opts: TestServerOptions = {}): Promise<Tes
     },
     async close() {
       for (const s of sockets) s.disconnect();
-      await new Promise<void>((resolve) => io.close(() => resolve()));
+      await drainServer(http, io, 5000);
       await polling?.close();
       subscribers.stop();
       await shared?.close();

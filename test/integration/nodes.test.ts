@@ -156,6 +156,8 @@ describe.skipIf(!hasRedis)("two nodes on one database and one Redis", () => {
     const phones = await Promise.all(students.map((s) => a.socket({ token: s.token })));
     const code = onB.reply.code.code as string;
     const acked: string[] = [];
+    let firstAck!: () => void;
+    const acking = new Promise<void>((resolve) => (firstAck = resolve));
     const burst = phones.map(
       (p, i) =>
         new Promise<void>((resolve) => {
@@ -163,13 +165,15 @@ describe.skipIf(!hasRedis)("two nodes on one database and one Redis", () => {
             if (!p.connected) return resolve();
             (p as any).emit("attendance:checkin", { code }, (reply: any) => {
               if (reply?.ok) acked.push(students[i].user.id);
+              firstAck();
               resolve();
             });
             p.once("disconnect", () => resolve());
           }, i * 3);
         }),
     );
-    await new Promise((r) => setTimeout(r, 40));
+    // Killed once the burst is being answered, with the rest of it in flight.
+    await acking;
     await a.kill();
     await Promise.all(burst);
     const inDb = new Set((await rows(sessionId)).map((r) => r.student_id));
@@ -180,6 +184,34 @@ describe.skipIf(!hasRedis)("two nodes on one database and one Redis", () => {
     // The surviving node's console keeps rotating.
     const seen = codes(onB.heard).length;
     await untilHeard(onB.socket, () => codes(onB.heard).length >= seen + 1, 7_000);
+    a = await startNode("node-a", { REDIS_URL: redis.url });
+  }, 60_000);
+
+  it("drains when asked to stop: check-ins it accepted commit and are answered, then its sockets close", async () => {
+    const { teacher, course, students } = await setUp(b, a, 60);
+    const sessionId = (await teacher.client.post(`/api/courses/${course.id}/sessions`, {})).body.session.id as string;
+    const code = (await teacher.client.get(`/api/sessions/${sessionId}/code`)).body.code as string;
+    const phones = await Promise.all(students.map((s) => a.socket({ token: s.token })));
+    const replies: any[] = [];
+    const closed = phones.map((p) => new Promise<void>((resolve) => p.once("disconnect", () => resolve())));
+    let first!: () => void;
+    const firstReply = new Promise<void>((resolve) => (first = resolve));
+    for (const p of phones) {
+      (p as any).emit("attendance:checkin", { code }, (reply: any) => {
+        replies.push(reply);
+        first();
+      });
+    }
+    // Asked to stop while the burst is still being written.
+    await firstReply;
+    const t0 = Date.now();
+    const exitCode = await a.terminate();
+    await Promise.all(closed);
+    console.log(`node drained in ${Date.now() - t0} ms: replies ${replies.length}, rows ${(await rows(sessionId)).length}`);
+    expect(exitCode).toBe(0);
+    expect(replies.length, "every check-in it accepted was answered").toBe(60);
+    expect(replies.every((r) => r.ok)).toBe(true);
+    expect((await rows(sessionId)).length).toBe(60);
     a = await startNode("node-a", { REDIS_URL: redis.url });
   }, 60_000);
 
