@@ -25,6 +25,9 @@ const OPTIONS: RedisOptions = {
   enableAutoPipelining: false,
 };
 
+/** The main connection's commands (rate limits, presence, health) and published events give up after this. */
+export const COMMAND_TIMEOUT_MS = 2000;
+
 type Clients = { url: string; main: Redis; extra: Redis[] };
 
 /** `redis://user:secret@host/0` without the secret, for messages. */
@@ -45,8 +48,8 @@ export function describeRedisError(err: unknown, url: string): string {
 }
 
 /** A connection that logs its losses (once per ten minutes) and its recovery, instead of ioredis's "unhandled error" lines. */
-function open(url: string, name: string): Redis {
-  const conn = new Redis(url, { ...OPTIONS, connectionName: name });
+function open(url: string, name: string, extra: RedisOptions = {}): Redis {
+  const conn = new Redis(url, { ...OPTIONS, ...extra, connectionName: name });
   let lost = false;
   let everReady = false;
   conn.on("error", (err: Error) => {
@@ -69,7 +72,8 @@ function clients(): Clients | null {
   if (!url) return null;
   const existing = getProcessValue<Clients>(KEY);
   if (existing && existing.url === url) return existing;
-  return processSingleton(KEY, () => ({ url, main: open(url, "rollcall"), extra: [] }));
+  // A Redis that hangs must not hang a check-in: its commands fail after 2 s, and rate limits fall back to memory.
+  return processSingleton(KEY, () => ({ url, main: open(url, "rollcall", { commandTimeout: COMMAND_TIMEOUT_MS }), extra: [] }));
 }
 
 /** This process's Redis connection, or null without REDIS_URL. */
@@ -81,10 +85,10 @@ export function getRedis(): Redis | null {
  * Another connection to the same Redis, for a subscriber (a connection in
  * subscribed mode can do nothing else). Closed with the others.
  */
-export function newRedisConnection(name: string): Redis {
+export function newRedisConnection(name: string, extra: RedisOptions = {}): Redis {
   const c = clients();
   if (!c) throw new Error("REDIS_URL is not set");
-  const conn = open(c.url, `rollcall-${name}`);
+  const conn = open(c.url, `rollcall-${name}`, extra);
   c.extra.push(conn);
   return conn;
 }
@@ -120,4 +124,22 @@ export async function closeRedis(): Promise<void> {
   if (!c) return;
   setProcessValue(KEY, undefined);
   await Promise.all([c.main, ...c.extra].map((r) => r.quit().catch(() => r.disconnect())));
+}
+
+/**
+ * A connection for Socket.IO's Redis adapter to publish on. The adapter does
+ * not wait for PUBLISH's answer, so a failure (Redis away or hanging) would be
+ * an unhandled rejection, which stops a Node process: here it is logged
+ * instead (the event is lost for the other nodes; their consoles catch up
+ * from the database when they reconnect or ask again).
+ */
+export function newPublisher(): Redis {
+  const pub = newRedisConnection("socket.io-pub", { commandTimeout: COMMAND_TIMEOUT_MS });
+  const publish = pub.publish.bind(pub) as (...args: unknown[]) => Promise<number>;
+  (pub as unknown as { publish: (...args: unknown[]) => Promise<number | null> }).publish = (...args) =>
+    publish(...args).catch((err: Error) => {
+      logLimited("redis:publish", (n) => console.error(`[rollcall] Redis: an event could not reach the other nodes: ${err.message}${suppressedNote(n)}`));
+      return null;
+    });
+  return pub;
 }

@@ -8,7 +8,7 @@ import { clusterLimiterBackend, redisLimiterBackend } from "@/lib/limits/shared"
 import { setLimiterBackend } from "@/lib/limits/store";
 import { presenceStore, setPresenceStore } from "@/lib/realtime/presence";
 import { redisPresenceStore } from "@/lib/realtime/presence-redis";
-import { getRedis, newRedisConnection, REDIS_PREFIX } from "@/lib/redis";
+import { getRedis, newPublisher, newRedisConnection, REDIS_PREFIX } from "@/lib/redis";
 import type { Env } from "@/lib/env";
 import { ipcPresenceStore } from "./presence-ipc";
 
@@ -61,7 +61,7 @@ export function installShared(env: Env): Shared {
   const undoHealth = registerHealthCheck("redis", async () => {
     await redis.ping();
   });
-  const adapter = createRedisAdapter(redis, newRedisConnection("socket.io"), {
+  const adapter = createRedisAdapter(newPublisher(), newRedisConnection("socket.io"), {
     key: `${REDIS_PREFIX}socket.io`,
     // Answers to one node's questions (fetchSockets, acks) go to that node alone.
     publishOnSpecificResponseChannel: true,
