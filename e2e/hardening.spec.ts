@@ -27,6 +27,7 @@ test("malformed %-escapes: API paths answer the envelope, pages the app's 404 pa
 
 test("unknown API paths are 404 not_found; unsupported methods 405 with Allow (item 9)", async ({ request }) => {
   await expectEnvelope(await request.get("/api/nope"), 404, "not_found");
+  await expectEnvelope(await request.get("/api"), 404, "not_found");
   await expectEnvelope(await request.post("/api/sessions/abc/nope", { data: {} }), 404, "not_found");
   await expectEnvelope(await request.delete("/api/courses/a/b/c/d/e"), 404, "not_found");
   const del = await request.delete("/api/health");

@@ -38,6 +38,8 @@ function findRoutes(dir: string, segments: string[] = []): Route[] {
       let catchAll = false;
       const re = segments
         .map((s) => {
+          const optional = /^\[\[\.\.\.(\w+)\]\]$/.exec(s);
+          if (optional) return names.push(optional[1]), (catchAll = true), "(?:/(.*))?";
           const rest = /^\[\.\.\.(\w+)\]$/.exec(s);
           if (rest) return names.push(rest[1]), (catchAll = true), "/(.+)";
           const param = /^\[(\w+)\]$/.exec(s);
@@ -121,7 +123,7 @@ export async function startTestServer(opts: TestServerOptions = {}): Promise<Tes
         const handler = modules.get(r.file)![req.method ?? "GET"];
         if (!handler) return send(res, new Response(null, { status: 405 }));
         const params = Object.fromEntries(
-          r.names.map((n, i) => [n, r.catchAll ? m[i + 1].split("/").map(decodeURIComponent) : decodeURIComponent(m[i + 1])]),
+          r.names.map((n, i) => [n, r.catchAll ? (m[i + 1] ?? "").split("/").filter(Boolean).map(decodeURIComponent) : decodeURIComponent(m[i + 1])]),
         );
         return send(res, await handler(await toRequest(req, base), { params: Promise.resolve(params) }));
       }

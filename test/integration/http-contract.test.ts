@@ -41,7 +41,7 @@ describe("malformed %-escapes in the path (item 4)", () => {
 
 describe("unknown API paths and methods (item 9)", () => {
   it("an unknown path under /api is 404 not_found, for every method", async () => {
-    for (const p of ["/api/nope", "/api/sessions/abc/nope", "/api/courses/a/b/c/d/e", "/api/health/extra"]) {
+    for (const p of ["/api", "/api/", "/api/nope", "/api/sessions/abc/nope", "/api/courses/a/b/c/d/e", "/api/health/extra"]) {
       for (const m of ["GET", "POST", "PUT", "PATCH", "DELETE"]) expectEnvelope(await anon().request(m, p, m === "GET" ? undefined : {}), 404, "not_found");
     }
   });
