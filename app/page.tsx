@@ -24,7 +24,7 @@ export default async function Home() {
         </p>
       </div>
       <div className="flex flex-col gap-4 sm:flex-row sm:flex-wrap sm:items-center">
-        {/* A full page load: /join is the Pages Router's page. */}
+        {/* A full page load: /join is the Pages Router's page, and the only one that may use the camera (Permissions-Policy). */}
         {/* eslint-disable-next-line @next/next/no-html-link-for-pages */}
         <a href="/join" className={buttonClass("primary", "lg", "min-h-14 w-full text-lg sm:w-auto")}>
           Check in to class

@@ -4,6 +4,7 @@ import { chromium, type Browser, type BrowserContext } from "@playwright/test";
 import QRCode from "qrcode";
 import { chromiumArgs } from "../playwright.config";
 import { baseURL, expect, PHONE, test } from "./support/fixtures";
+import { cspConsole } from "./support/csp";
 import { docShot, liveCode, pngToRgba, resultTitle, rosterRow, startSession } from "./support/join";
 import { homography, photographScreen, project, rgbaToPng, type Quad } from "./support/camera-scene";
 import { lumaAt, toY4m, type Rgba } from "./support/y4m";
@@ -95,6 +96,8 @@ test("the classroom moment: projector QR → phone camera → checked in → tea
   // The teacher's laptop: the projector page with the live QR code.
   await signIn(laptop, teacher.user);
   const projector = await laptop.newPage();
+  // Projector, console and scanner all run under the Content-Security-Policy: none of them may trip it.
+  const csp = cspConsole(projector);
   await projector.goto(`/sessions/${sessionId}/present`);
   const qr = projector.locator("[data-qr-value]");
   await expect(qr).toHaveAttribute("data-qr-value", /\/join\?t=/);
@@ -115,6 +118,7 @@ test("the classroom moment: projector QR → phone camera → checked in → tea
   try {
     const context = await phoneContext(phone, true);
     const page = await context.newPage();
+    cspConsole(page, csp);
     await page.goto(`/login?callbackUrl=${encodeURIComponent("/join")}`, { waitUntil: "networkidle" });
     // This student signs in on the phone itself, through the real form, on the way to /join.
     const student = await demoStudent(20);
@@ -131,6 +135,7 @@ test("the classroom moment: projector QR → phone camera → checked in → tea
 
     // The teacher's console is open before the scan: the row must flip live.
     const consolePage = await laptop.newPage();
+    cspConsole(consolePage, csp);
     await consolePage.goto(`/sessions/${sessionId}`);
     await expect(consolePage.locator("[data-connection=connected]")).toBeVisible();
     const row = consolePage.locator("li[data-student-id]", { hasText: "Tara Singh" });
@@ -144,6 +149,7 @@ test("the classroom moment: projector QR → phone camera → checked in → tea
     // The console, open since before the scan, shows the student present without a reload.
     await expect(row).toHaveAttribute("data-status", "present");
     expect(await rosterRow(teacher, sessionId, "Tara Singh")).toMatchObject({ status: "present", method: "qr" });
+    expect(csp).toEqual([]);
     await context.close();
   } finally {
     await phone.close();

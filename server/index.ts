@@ -1,5 +1,5 @@
-import { createServer as createHttpServer, type IncomingMessage, type ServerResponse } from "node:http";
-import { createServer as createHttpsServer } from "node:https";
+import { createServer as createHttpServer, type IncomingMessage, type Server as HttpServer, type ServerResponse } from "node:http";
+import { createServer as createHttpsServer, type Server as HttpsServer } from "node:https";
 import type { AddressInfo } from "node:net";
 import path from "node:path";
 import next from "next";
@@ -13,8 +13,10 @@ import { begin, drainServer } from "./drain";
 import { installShared } from "./scale/shared";
 import { announceReady, joinPolling } from "./scale/worker";
 import { attachSocketServer } from "./socket";
-import { loadStaticFiles } from "./static-files";
+import { servedOrigins } from "./origins";
 import { guardPath } from "./request-guard";
+import { securityHeaders } from "./security-headers";
+import { loadStaticFiles } from "./static-files";
 import { wireSubscribers } from "./wire";
 
 export type StartOptions = {
@@ -61,7 +63,17 @@ export async function startServer(opts: StartOptions = {}): Promise<RunningServe
   const handle = app.getRequestHandler();
   const staticFiles = await staticLoad;
   const serveStatic = staticFiles ? staticFiles.serve : () => false;
+  let http: HttpServer | HttpsServer | null = null;
+  const origins = servedOrigins(env.APP_URL, () => ({ port: (http?.address() as AddressInfo | null)?.port ?? null, secure: !!opts.https }));
+  const secure = securityHeaders({
+    dev: !!opts.dev,
+    prerenderedDir: opts.dev ? null : path.join(env.NEXT_DIST_DIR, "server"),
+    socketOrigins: origins.list,
+    appUrl: env.APP_URL,
+    selfSigned: !!opts.https,
+  });
   const onRequest = (req: IncomingMessage, res: ServerResponse) => {
+    secure(req, res);
     if (opts.intercept?.(req, res)) return;
     if (guardPath(req, res)) return;
     if (serveStatic(req, res)) return;
@@ -74,7 +86,7 @@ export async function startServer(opts: StartOptions = {}): Promise<RunningServe
       if (!res.headersSent) res.writeHead(500).end();
     });
   };
-  const http = opts.https ? createHttpsServer(opts.https, onRequest) : createHttpServer(onRequest);
+  http = opts.https ? createHttpsServer(opts.https, onRequest) : createHttpServer(onRequest);
   // Keep-alive longer than typical proxies so idle phones are not cut mid-request.
   http.keepAliveTimeout = 65_000;
   const io = attachSocketServer(http, env.APP_URL, shared.adapter);

@@ -26,12 +26,14 @@ export function servedOrigins(appUrl: string, listening: () => { port: number | 
     }
     return set;
   };
+  const current = () => {
+    const t = Date.now();
+    // Interfaces change (a laptop joins another Wi-Fi): look again now and then.
+    if (!cached || t - cached.at > refreshMs) cached = { at: t, set: build() };
+    return cached.set;
+  };
   return {
-    has(origin: string): boolean {
-      const t = Date.now();
-      // Interfaces change (a laptop joins another Wi-Fi): look again now and then.
-      if (!cached || t - cached.at > refreshMs) cached = { at: t, set: build() };
-      return cached.set.has(origin);
-    },
+    has: (origin: string) => current().has(origin),
+    list: () => [...current()],
   };
 }

@@ -1,4 +1,3 @@
-import Link from "next/link";
 import { LocalTime } from "@/components/local-time";
 import type { CourseListItem } from "@/lib/courses/courses";
 import type { StudentCourseSummary } from "@/lib/courses/student-summary";
@@ -25,12 +24,14 @@ export function OpenSessionBanner({ course, summary }: { course: CourseListItem;
           {s.myStatus === "late" ? "You're checked in (late)." : s.myStatus === "excused" ? "You're excused for this session." : "You're checked in."}
         </p>
       ) : (
-        <Link
+        // A full page load: only the join page may use the camera (Permissions-Policy), and it is a Pages Router page.
+        // eslint-disable-next-line @next/next/no-html-link-for-pages
+        <a
           href="/join"
           className="mt-4 flex w-full items-center justify-center rounded-xl bg-white px-6 py-4 text-lg font-bold text-brand-700 shadow hover:bg-brand-50 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-white sm:w-auto sm:inline-flex"
         >
           Check in
-        </Link>
+        </a>
       )}
     </section>
   );

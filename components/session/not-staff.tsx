@@ -14,9 +14,11 @@ export function NotStaff({ role }: { role: "student" | null }) {
       </p>
       <div className="mt-6 flex flex-wrap justify-center gap-3">
         {role === "student" ? (
-          <Link href="/join" className={buttonClass("primary")}>
+          // A full page load: only the join page may use the camera (Permissions-Policy), and it is a Pages Router page.
+          // eslint-disable-next-line @next/next/no-html-link-for-pages
+          <a href="/join" className={buttonClass("primary")}>
             Check in
-          </Link>
+          </a>
         ) : null}
         <Link href="/dashboard" className={buttonClass(role === "student" ? "secondary" : "primary")}>
           Go to your dashboard

@@ -51,6 +51,8 @@ type TestFixtures = {
   laptop: BrowserContext;
   /** Moves the e2e server's clock; it is put back after every test, whether the test used it or not. */
   serverClock: { advance: (ms: number) => Promise<void>; reset: () => Promise<void> };
+  /** Fails a test whose pages made any browser report a Content-Security-Policy violation to the server. */
+  noCspViolations: void;
 };
 
 type WorkerFixtures = {
@@ -153,6 +155,19 @@ export const test = base.extend<TestFixtures, WorkerFixtures>({
       await use({ advance: (ms) => move(`advanceMs=${ms}`), reset: () => move("reset") });
       // Specs share one server: a test that moved the clock must not leave later tests in the future.
       await move("reset");
+    },
+    { auto: true },
+  ],
+
+  noCspViolations: [
+    async ({ e2eApi }, use) => {
+      const reported = async (clear: boolean) =>
+        ((await (await e2eApi.get(`/__e2e/csp-reports${clear ? "?clear" : ""}`)).json()) as { violations: unknown[] }).violations;
+      await reported(true);
+      await use();
+      // Browsers send reports in the background: give the last page's a moment to arrive.
+      await new Promise((r) => setTimeout(r, 300));
+      expect(await reported(true), "Content-Security-Policy violations reported by this test's pages").toEqual([]);
     },
     { auto: true },
   ],

@@ -2,6 +2,7 @@ import { readFileSync } from "node:fs";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import path from "node:path";
 import { z } from "zod";
+import { cspViolations } from "@/lib/api/csp-reports";
 import { hashPassword } from "@/lib/auth/password";
 import { issueToken } from "@/lib/auth/tokens";
 import { createUser, emailSchema, findUser, findUserByEmail } from "@/lib/auth/users";
@@ -23,12 +24,18 @@ import { E2E_PASSWORD } from "./accounts";
  * - `POST /__e2e/token` mints that token for an existing account (the demo ones);
  * - `/__e2e/deploy?build=N` makes `/join` answer as a new build would (its HTML with a marker, a new ETag),
  *   `/__e2e/deploy?reset` the real build again: a deploy without restarting the server.
+ * - `/__e2e/csp-reports` (`?clear`) lists the Content-Security-Policy violations browsers reported since the last
+ *   clear: every test must leave none (e2e/support/fixtures.ts).
  * Specs about signing in keep using the real forms.
  */
 export function e2ePaths(req: IncomingMessage, res: ServerResponse): boolean {
   const url = new URL(req.url ?? "/", "http://x");
   if (url.pathname === "/__e2e/clock") {
     reply(res, clock(url.searchParams));
+    return true;
+  }
+  if (url.pathname === "/__e2e/csp-reports") {
+    reply(res, { violations: cspViolations(url.searchParams.has("clear")) });
     return true;
   }
   if (url.pathname === "/__e2e/deploy") {

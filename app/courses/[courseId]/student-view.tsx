@@ -67,9 +67,11 @@ export async function StudentCourseView({ user, access }: { user: PublicUser; ac
         {open && open.status === null ? (
           <div className="flex flex-wrap items-center justify-between gap-3 rounded-xl border border-emerald-200 bg-emerald-50 px-4 py-3">
             <p className="font-semibold text-emerald-900">{open.title ?? "A session"} is running now.</p>
-            <Link href="/join" className={buttonClass("primary")}>
+            {/* A full page load: the join page alone may use the camera (Permissions-Policy), and it is a Pages Router page. */}
+            {/* eslint-disable-next-line @next/next/no-html-link-for-pages */}
+            <a href="/join" className={buttonClass("primary")}>
               Check in
-            </Link>
+            </a>
           </div>
         ) : null}
 
