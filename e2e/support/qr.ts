@@ -1,11 +1,15 @@
 import { expect, type Locator, type Page } from "@playwright/test";
 import type jsQR from "jsqr";
 
-/** Reads a QR code on screen the way a phone would: from its pixels (jsQR runs in `reader`, any page). */
+/**
+ * Reads a QR code on screen the way a phone would: from its pixels. jsQR runs in a blank page of `reader`'s browser
+ * context: the app's own pages refuse injected scripts (Content-Security-Policy).
+ */
 export async function scanQr(qr: Locator, reader: Page): Promise<string> {
   const png = await qr.screenshot();
-  await reader.addScriptTag({ path: require.resolve("jsqr/dist/jsQR.js") });
-  const decoded = await reader.evaluate(async (b64) => {
+  const blank = await reader.context().newPage();
+  await blank.addScriptTag({ path: require.resolve("jsqr/dist/jsQR.js") });
+  const decoded = await blank.evaluate(async (b64) => {
     const img = new Image();
     img.src = `data:image/png;base64,${b64}`;
     await img.decode();
@@ -18,6 +22,7 @@ export async function scanQr(qr: Locator, reader: Page): Promise<string> {
     const scan = (window as unknown as { jsQR: typeof jsQR }).jsQR;
     return scan(data, width, height)?.data ?? null;
   }, png.toString("base64"));
+  await blank.close();
   expect(decoded, "the QR code decodes").not.toBeNull();
   return decoded!;
 }
