@@ -28,6 +28,8 @@ export type PrimaryOptions = {
 /** A worker that lived less than this was not healthy: the next one waits longer. */
 const QUICK_EXIT_MS = 10_000;
 const MAX_BACKOFF_MS = 30_000;
+/** Workers that fail this many times in a row before any served: the start has failed. */
+const GIVE_UP_AFTER = 3;
 /** How long the workers get to drain before they are killed. */
 const STOP_MS = 20_000;
 
@@ -48,6 +50,7 @@ export function runPrimary(opts: PrimaryOptions): { stop: (signal: string) => Pr
 
   let stopping = false;
   let quickExits = 0;
+  let failedBeforeServing = 0;
   const bornAt = new Map<number, number>();
   let announced = false;
 
@@ -72,12 +75,23 @@ export function runPrimary(opts: PrimaryOptions): { stop: (signal: string) => Pr
     const lived = Date.now() - (bornAt.get(worker.id) ?? 0);
     bornAt.delete(worker.id);
     if (stopping) return;
-    quickExits = lived < QUICK_EXIT_MS ? quickExits + 1 : 0;
+    const served = ready.delete(worker.id);
+    // A worker that died before it served, or soon after, was not healthy: the next one waits longer.
+    quickExits = !served || lived < QUICK_EXIT_MS ? quickExits + 1 : 0;
+    failedBeforeServing = served ? 0 : failedBeforeServing + 1;
+    // None has ever served and they keep failing (the port is taken, say): replacing them forever would hide it.
+    if (!announced && failedBeforeServing >= GIVE_UP_AFTER) {
+      stopping = true;
+      log(`rollcall: the workers keep failing before they serve (${failedBeforeServing} in a row); stopping`);
+      for (const w of Object.values(cluster.workers ?? {})) w?.process.kill("SIGKILL");
+      process.exit(1);
+    }
     const wait = quickExits === 0 ? 0 : Math.min(MAX_BACKOFF_MS, 500 * 2 ** (quickExits - 1));
     log(`rollcall: worker ${worker.process.pid} ${signal ? `was killed (${signal})` : `exited (code ${code})`}; starting another${wait ? ` in ${(wait / 1000).toFixed(1)} s` : ""}`);
+    // Not unref'd: with every worker gone, this timer is what keeps the primary alive.
     setTimeout(() => {
       if (!stopping) fork();
-    }, wait).unref();
+    }, wait);
   });
 
   for (let i = 0; i < opts.workers; i++) fork();
