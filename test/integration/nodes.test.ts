@@ -149,6 +149,47 @@ describe.skipIf(!hasRedis)("two nodes on one database and one Redis", () => {
     await heardEvent(onA.socket, onA.heard, "session:presence", (p) => p.connected === 1 && onA.heard.filter((h) => h.event === "session:presence").length >= 3, 4000);
   }, 30_000);
 
+  it("takes a removed TA's and a dropped student's sockets on the other node out of the session's rooms (issue 11, item 7)", async () => {
+    const { teacher, course, students } = await setUp(a, a, 2);
+    const [dropped, stays] = students;
+    const ta = await registerAndLogin(b.url, "teacher", "Tess Assistant");
+    const added = await teacher.client.post(`/api/courses/${course.id}/staff`, { email: ta.email, role: "ta" });
+    expect(added.status, JSON.stringify(added.body)).toBe(201);
+    const sessionId = (await teacher.client.post(`/api/courses/${course.id}/sessions`, {})).body.session.id as string;
+    // The owner and the student who stays on node A; the TA and the student to be dropped hold sockets on node B.
+    const owner = await console_(a, teacher.token, sessionId);
+    const assistant = await console_(b, ta.token, sessionId);
+    const studentOn = async (node: TestNode, account: { token: string }) => {
+      const socket = await node.socket({ token: account.token });
+      const heard = listen(socket);
+      expect(await emitAck(socket, "session:watch", { sessionId })).toMatchObject({ ok: true, role: "student" });
+      return { socket, heard };
+    };
+    const gone = await studentOn(b, dropped);
+    const kept = await studentOn(a, stays);
+
+    // Access is lost through node A's API.
+    expect((await teacher.client.del(`/api/courses/${course.id}/staff/${added.body.member.id}`)).status).toBe(200);
+    expect((await teacher.client.patch(`/api/courses/${course.id}/enrollments/${dropped.user.id}`, { status: "dropped" })).status).toBe(200);
+    const cutTa = assistant.heard.length;
+    const cutStudent = gone.heard.length;
+
+    // A new code and a check-in reach the owner and the student who stays; nothing of the session crosses to node B's
+    // sockets that lost access.
+    const regenerated = await teacher.client.post(`/api/sessions/${sessionId}/code`);
+    await heardEvent(owner.socket, owner.heard, "session:code", (p) => p.token === regenerated.body.token, 4000);
+    const phone = new ApiClient(a.url);
+    phone.token = stays.token;
+    expect((await phone.post("/api/checkin", { code: regenerated.body.code })).status).toBe(201);
+    await heardEvent(owner.socket, owner.heard, "attendance:marked", (p) => p.record.studentId === stays.user.id, 4000);
+    await heardEvent(kept.socket, kept.heard, "session:stats", (p) => p.counts.present === 1 && p.counts.total === 1, 4000);
+    await new Promise((r) => setTimeout(r, 1500));
+    expect(assistant.socket.connected && gone.socket.connected).toBe(true);
+    const sessionNews = ["session:code", "attendance:marked", "attendance:flagged", "session:stats", "session:presence"];
+    expect(assistant.heard.slice(cutTa).filter((h) => sessionNews.includes(h.event))).toEqual([]);
+    expect(gone.heard.slice(cutStudent).filter((h) => sessionNews.includes(h.event))).toEqual([]);
+  }, 30_000);
+
   it("loses no acknowledged check-in when a node dies mid-burst, and the console on the other keeps getting codes", async () => {
     const { teacher, course, students } = await setUp(b, a, 30);
     const sessionId = (await teacher.client.post(`/api/courses/${course.id}/sessions`, { rotationSeconds: 5, codeRotationSeconds: 5 })).body.session.id as string;
