@@ -14,10 +14,12 @@ import { isLimiterRefusal, limiterFamily, makeLimiter, retryAfterSeconds, type L
  *   mistyped ten times and finally types the right code gets in, at once or
  *   after a short wait; a guesser gets about ten more tries in ten minutes.
  * - An address (a lecture hall's NAT) may see 600 wrong codes in 10 minutes.
- *   Past that the address is *noisy*: students and browsers there that have
- *   not typed a wrong code are judged as always, while those that have share
- *   20 judged retries a minute. Throwaway accounts gain one clean try each,
- *   and registration limits (lib/auth/register-limits.ts) pace their making.
+ *   Past that the address is *noisy*: students and browsers there with at
+ *   most two wrong codes of their own (ordinary mistyping) are judged as
+ *   always, while those with more share 20 judged retries a minute, so an
+ *   attacker keeping that lane busy blocks nobody who merely mistyped.
+ *   Throwaway accounts gain three judged tries each, and registration limits
+ *   (lib/auth/register-limits.ts) pace their making.
  * - A request without a device id (a script that drops the cookie; a phone's
  *   very first request) has no device budget: a device id is free to mint, so
  *   the student's and the address's budgets, which cannot be dodged, bound it.
@@ -33,6 +35,8 @@ export const CODE_LIMITS = {
   pauseSeconds: { first: 2, max: 60 },
   addressFailures: 600,
   noisyRetries: { points: 20, duration: 60 },
+  /** Wrong codes of one's own that never put a student in a noisy address's shared lane (ordinary mistyping). */
+  noisyGrace: 2,
 } as const;
 
 /** The pause after the n-th wrong code beyond the free ones (n ≥ 1). */
@@ -109,8 +113,9 @@ export async function reserveCodeAttempt({ studentId, deviceId, ip }: CodeAttemp
         throw limited(e.msBeforeNext);
       }
     }
-    const failedBefore = counts.some((c) => c > 1);
-    if (addressCount > CODE_LIMITS.addressFailures && failedBefore) {
+    // Counts include this attempt: past the grace, the student or browser has mistyped more than a person does.
+    const failedOften = counts.some((c) => c > CODE_LIMITS.noisyGrace + 1);
+    if (addressCount > CODE_LIMITS.addressFailures && failedOften) {
       try {
         await l.noisy.consume(ip);
         lane = true;

@@ -104,7 +104,7 @@ describe("typed codes from a shared address (item 2)", () => {
     const c = await classroom(server, 0);
     const session = await startSession(c);
     const attackers = await studentsBehind(nat, c.course.enrollCode, 60);
-    const [classmate] = await studentsBehind(nat, c.course.enrollCode, 1);
+    const [classmate, typist] = await studentsBehind(nat, c.course.enrollCode, 2);
     const guesses = await wrongCodes(CODE_LIMITS.freeFailures);
     for (const a of attackers) {
       const replies = await Promise.all(guesses.map((code) => checkin(a.client, { code })));
@@ -117,6 +117,12 @@ describe("typed codes from a shared address (item 2)", () => {
     const { code } = await liveCode(c, session.id);
     const res = await checkin(classmate.client, { code });
     expect(res.status, JSON.stringify(res.body)).toBe(201);
+    // So is one who mistyped twice (a real hall of 300 doing so makes the 600 on its own), while the attackers keep
+    // their lane spent: two wrong codes of one's own are judged, and then the right one checks in.
+    await Promise.all(attackers.map((a) => checkin(a.client, { code: guesses[1] })));
+    for (const wrong of guesses.slice(0, CODE_LIMITS.noisyGrace)) expect((await checkin(typist.client, { code: wrong })).status).toBe(404);
+    const typed = await checkin(typist.client, { code: (await liveCode(c, session.id)).code });
+    expect(typed.status, JSON.stringify(typed.body)).toBe(201);
   });
 
   it("10 wrong codes, then the right one checks in; after an 11th wrong one, the right one waits a short pause", async () => {
