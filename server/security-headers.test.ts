@@ -76,5 +76,8 @@ describe("securityHeaders", () => {
 
   it("is permissive for scripts in development only (React's dev tools need eval)", () => {
     expect(run({ dev: true }, "/").headers["content-security-policy"]).toContain("script-src 'self' 'unsafe-inline' 'unsafe-eval'");
+    // Next's development server sends one of its scripts as JSON; nosniff would make the browser refuse it.
+    expect(run({ dev: true }, "/_next/static/development/_clientMiddlewareManifest.js").headers["x-content-type-options"]).toBeUndefined();
+    expect(run({ dev: true }, "/").headers["x-content-type-options"]).toBe("nosniff");
   });
 });

@@ -93,7 +93,9 @@ export function securityHeaders(options: SecurityOptions) {
     const url = req.url ?? "/";
     const q = url.search(/[?#]/);
     const pathname = q < 0 ? url : url.slice(0, q);
-    res.setHeader("X-Content-Type-Options", "nosniff");
+    // Next's development server answers one script it loads (_clientMiddlewareManifest.js) as JSON: under nosniff
+    // the browser refuses it. Production build files are served with their real types (server/static-files.ts).
+    if (!(options.dev && pathname.startsWith("/_next/"))) res.setHeader("X-Content-Type-Options", "nosniff");
     res.setHeader("Referrer-Policy", "same-origin");
     res.setHeader("X-Frame-Options", "DENY");
     res.setHeader("Cross-Origin-Opener-Policy", "same-origin");
