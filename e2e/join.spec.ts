@@ -179,6 +179,47 @@ test("typing the 6-digit code checks in on the sixth digit", async ({ page, cont
   expect(await rosterRow(teacher, sessionId, student.name)).toMatchObject({ status: "present", method: "code" });
 });
 
+test("the page says who is signed in, the result card names the student, and 'not you?' switches account", async ({ page, context, teacher, demoStudent, signIn }) => {
+  const sessionId = await startSession(teacher, { codeRotationSeconds: 0 });
+  const student = await demoStudent(7);
+  await signIn(context, student);
+  const { code } = await liveCode(teacher, sessionId);
+
+  await page.goto("/join");
+  await expect(page.getByTestId("signed-in-as")).toContainText(student.name);
+  await expect(page.getByTestId("signed-in-as").getByRole("button", { name: "not you?" })).toBeVisible();
+  await typeCode(page, code);
+  await expect(resultTitle(page)).toHaveText(/^You're checked in — CS101, /);
+  await expect(page.getByTestId("checked-in-name")).toHaveText(student.name);
+  await expectAccessible(page, "success with the student's name");
+
+  await page.getByRole("button", { name: "not you?" }).click();
+  await expect(page).toHaveURL(/\/login\?callbackUrl=%2Fjoin$/);
+  expect((await context.request.get("/api/me")).status()).toBe(401);
+  // The phone stays the same phone: its device cookie is not part of signing out.
+  expect((await context.cookies()).some((c) => c.name === "rollcall_device")).toBe(true);
+});
+
+test.describe("in the phone's own zone and language", () => {
+  test.use({ timezoneId: "Pacific/Auckland", locale: "de-DE" });
+
+  test("the result's time and the session's start time are both the phone's", async ({ page, context, teacher, demoStudent, signIn }) => {
+    const sessionId = await startSession(teacher, { codeRotationSeconds: 0, title: "" });
+    const student = await demoStudent(8);
+    await signIn(context, student);
+    const { code } = await liveCode(teacher, sessionId);
+    await page.goto("/join");
+    await typeCode(page, code);
+    await expect(resultTitle(page)).toHaveText(/^You're checked in — CS101, /);
+    const row = (await rosterRow(teacher, sessionId, student.name))!;
+    const { session } = await (await teacher.api.get(`/api/sessions/${sessionId}`)).json();
+    const inAuckland = (iso: string, opts: Intl.DateTimeFormatOptions) => new Intl.DateTimeFormat("de-DE", { ...opts, timeZone: "Pacific/Auckland" }).format(new Date(iso));
+    await expect(resultTitle(page)).toHaveText(`You're checked in — CS101, ${inAuckland(row.checkedInAt!, { hour: "numeric", minute: "2-digit" })}`);
+    // An untitled session is called by its start, in the same zone and language as the time above.
+    await expect(page.locator("section time")).toHaveText(inAuckland(session.startedAt, { weekday: "short", month: "short", day: "numeric", hour: "2-digit", minute: "2-digit" }));
+  });
+});
+
 test("a pasted code with spaces or dashes works", async ({ page, context, teacher, demoStudent, signIn }) => {
   const sessionId = await startSession(teacher, { codeRotationSeconds: 0 });
   await signIn(context, await demoStudent(5));

@@ -29,7 +29,7 @@ type HandshakeRequest = IncomingMessage & { [NEW_DEVICE]?: string };
 
 type RollcallSocket = Socket<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
 type EventName = keyof ClientToServerEvents;
-const EVENTS = new Set<string>(["session:watch", "session:unwatch", "attendance:checkin", "course:watch"] satisfies EventName[]);
+const EVENTS = new Set<string>(["session:watch", "session:unwatch", "attendance:checkin", "course:watch", "user:me"] satisfies EventName[]);
 
 /** Runs a handler and always answers the ack, with SPEC error codes on failure. */
 async function replyToAck<T extends object>(ack: Ack<T> | undefined, fn: () => Promise<T> | T): Promise<void> {
@@ -203,6 +203,8 @@ export function attachSocketServer(http: HttpServer | HttpsServer, appUrl: strin
       await stillAllowed(user.id, courseId, "course.view", [rooms.course(courseId)]);
       return { courseId };
     });
+
+    on(socket, "user:me", () => ({ user: { id: user.id, name: user.name } }));
   });
 
   setIo(io);

@@ -7,6 +7,7 @@ import type { CheckinResult, ErrorDto, RecordDto } from "@/lib/model/attendance"
 import { CodeEntry } from "./code-entry";
 import { describeEnded, describeError, describeRecord, waitText, type Message, type NextStep, type Via } from "./messages";
 import { ResultView } from "./result-view";
+import { SessionTitle } from "@/components/session-title";
 import { Scanner } from "./scanner";
 import { registerServiceWorker } from "./service-worker";
 
@@ -22,6 +23,36 @@ if (typeof window !== "undefined") void loadLive().then((m) => m.connect(), () =
 const EnrollRequest = lazy(() => import("./enroll-request").then((m) => ({ default: m.EnrollRequest })));
 
 type Input = { token: string } | { code: string };
+
+/** Who this phone is signed in as, asked on the page's own socket (signed out: its handshake is refused). null while unknown or signed out. */
+export function useSignedInName(): string | null {
+  const [name, setName] = useState<string | null>(null);
+  useEffect(() => {
+    let on = true;
+    loadLive()
+      .then((m) => m.whoAmI())
+      .then((me) => {
+        if (on && me) setName(me);
+      })
+      .catch(() => {});
+    return () => {
+      on = false;
+    };
+  }, []);
+  return name;
+}
+
+/**
+ * "Not you?": signs this browser out (the device and a held scan stay: they are other cookies) and opens sign-in,
+ * which comes back here, to the deep link when there still is one.
+ */
+export async function switchAccount(): Promise<void> {
+  const { signOut } = await import("next-auth/react");
+  await signOut({ redirect: false });
+  // A full page load: sign-in is the App Router's page, /join the Pages Router's.
+  // eslint-disable-next-line @next/next/no-location-assign-relative-destination
+  window.location.assign(`/login?callbackUrl=${encodeURIComponent(window.location.pathname + window.location.search)}`);
+}
 
 type Phase =
   | { name: "ready"; focus: "scan" | "code" | null }
@@ -152,7 +183,13 @@ export function JoinClient({ token }: { token: string | null }) {
 
       {phase.name === "done" ? (
         <ResultView message={describeRecord(phase.record, phase.result.session, { alreadyCheckedIn: phase.result.alreadyCheckedIn })} resultKey={`done-${phase.key}`}>
-          <p className="text-sm text-slate-600">{[phase.result.session.title, phase.result.session.courseName].filter(Boolean).join(" · ")}</p>
+          {/* Big enough for a teacher walking the aisle to read at a glance. */}
+          <p className="text-lg font-semibold text-slate-900" data-testid="checked-in-name">
+            {phase.record.studentName}
+          </p>
+          <p className="text-sm text-slate-600">
+            <SessionTitle title={phase.result.session.title} startedAt={phase.result.session.startedAt} /> · {phase.result.session.courseName}
+          </p>
           {phase.endedAt ? (
             <p role="status" className="rounded-lg bg-slate-100 px-4 py-3 text-sm text-slate-800">
               {describeEnded(phase.record)}

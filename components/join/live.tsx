@@ -49,6 +49,17 @@ export async function connectedSocket(): Promise<ClientSocket | null> {
   return socket.connected ? socket : null;
 }
 
+/** The signed-in person's name, over the page's socket; null when signed out or when the socket cannot say. */
+export async function whoAmI(): Promise<string | null> {
+  if ((await connect()) !== "connected") return null;
+  try {
+    const reply = await getSocket().timeout(ACK_TIMEOUT_MS).emitWithAck("user:me", {});
+    return reply.ok ? reply.user.name : null;
+  } catch {
+    return null;
+  }
+}
+
 /** `attendance:checkin` on the socket, answered in the shape of `api()` so the page treats both channels alike. */
 export async function checkInOverSocket(socket: ClientSocket, input: { token: string } | { code: string }): Promise<ApiResult<CheckinResult> & { socketId?: string }> {
   const socketId = socket.id;

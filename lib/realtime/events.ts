@@ -41,6 +41,8 @@ export interface ClientToServerEvents {
   /** `presence`: sent by /join; a successful check-in also watches the session (student room, and presence room with it). */
   "attendance:checkin": (p: { token?: string; code?: string; presence?: boolean }, ack: Ack<CheckinResult>) => void;
   "course:watch": (p: { courseId: string }, ack: Ack<{ courseId: string }>) => void;
+  /** Who this socket is signed in as: /join shows "Ada Lovelace · not you?" without a request of its own. */
+  "user:me": (p: object, ack: Ack<{ user: { id: string; name: string } }>) => void;
 }
 
 export interface SocketData {
