@@ -71,7 +71,7 @@ export function CodeEntry({ onSubmit, busy = false, autoFocus = false }: CodeEnt
         className="h-16 w-full rounded-xl border-2 border-slate-300 bg-white pl-[0.35em] text-center font-mono text-4xl tracking-[0.35em] text-slate-900 shadow-sm outline-none placeholder:text-slate-300 focus:border-brand-600 focus:ring-4 focus:ring-brand-600/20 disabled:bg-slate-100"
       />
       <p id="code-hint" className="text-sm text-slate-600">
-        It&apos;s under the QR code on the screen. We check you in as soon as you type the sixth digit.
+        It&apos;s next to the QR code on the screen. We check you in as soon as you type the sixth digit.
       </p>
       <Button type="submit" size="lg" className="min-h-14 text-lg" disabled={busy || code.length !== 6}>
         {busy ? "Checking in…" : "Check in"}

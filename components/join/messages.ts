@@ -224,13 +224,8 @@ export function describeCameraProblem(problem: CameraProblem, browser: BrowserKi
         steps: ["scan", "type_code"],
       };
     case "insecure":
-      return {
-        tone: "error",
-        title: "The camera needs a secure connection",
-        body:
-          "Browsers only allow the camera on https:// pages, and this page was opened over plain http://. Scan the QR code with your phone's own camera app instead, or type the 6-digit code below. (Teachers: run Rollcall with HTTPS to enable in-page scanning.)",
-        steps: ["type_code"],
-      };
+      // One calm sentence for the student; the HTTPS advice is the teacher's, on the console (components/session/phone-reach.tsx).
+      return { tone: "info", title: "Scan with your camera app", body: "Scan the QR code with your phone's camera app, or type the 6-digit code below.", steps: ["type_code"] };
     case "unsupported":
       return {
         tone: "error",

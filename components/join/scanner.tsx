@@ -176,12 +176,26 @@ export function Scanner({ onToken, onUseCode, autoStart = false }: ScannerProps)
   const live = state.name === "scanning" || state.name === "starting";
   const problem = state.name === "problem" ? describeCameraProblem(state.problem, detectBrowser(typeof navigator === "undefined" ? "" : navigator.userAgent)) : null;
 
+  // A camera this page can never use (plain HTTP, no camera API, no camera): one calm line above the code field,
+  // which is the way in, not a camera-sized card pushing it down with a button of its own.
+  if (state.name === "problem" && (state.problem === "insecure" || state.problem === "unsupported" || state.problem === "no_camera"))
+    return (
+      <section aria-labelledby="scan-heading" data-scanner-state={state.name}>
+        <h2 id="scan-heading" className="sr-only">
+          Scan the QR code
+        </h2>
+        <p className="rounded-xl bg-slate-100 px-4 py-3 text-base leading-relaxed text-slate-800" data-testid="camera-note">
+          {problem!.body}
+        </p>
+      </section>
+    );
+
   return (
     <section aria-labelledby="scan-heading" data-scanner-state={state.name} data-decoder={decoderKind ?? undefined}>
       <h2 id="scan-heading" className="sr-only">
         Scan the QR code
       </h2>
-      <div className="relative mx-auto aspect-square w-full max-w-sm overflow-hidden rounded-2xl bg-slate-900">
+      <div className={`relative mx-auto aspect-square w-full max-w-sm overflow-hidden rounded-2xl ${problem ? "bg-slate-50" : "bg-slate-900"}`}>
         <video
           ref={videoRef}
           className={`h-full w-full object-cover ${live ? "" : "hidden"}`}
