@@ -90,8 +90,9 @@ export function Projector({ initial, reach }: { initial: StaffSessionView; reach
       {active ? <LoopbackBanner reach={reach} size="projector" /> : null}
       <header className="flex shrink-0 items-center justify-between gap-4 px-[3vmin] pt-[2.5vmin]">
         <div className="min-w-0">
-          <h1 className="truncate text-[clamp(1.1rem,2.6vmin,2.25rem)] font-bold leading-tight">{label}</h1>
-          <p className="truncate text-[clamp(0.9rem,1.9vmin,1.5rem)] text-slate-700">{session.title}</p>
+          {/* Legible from the back row: about 4 cm tall on a 3 m screen. */}
+          <h1 className="truncate text-[clamp(1.4rem,4.2vmin,3.75rem)] font-bold leading-tight">{label}</h1>
+          <p className="truncate text-[clamp(1rem,2.8vmin,2.5rem)] text-slate-700">{session.title}</p>
         </div>
         <div className="flex shrink-0 items-center gap-3">
           {live.status === "reconnecting" || live.status === "offline" ? (
@@ -145,14 +146,19 @@ export function Projector({ initial, reach }: { initial: StaffSessionView; reach
               ) : null}
             </div>
 
-            <p className="text-[clamp(1.1rem,3vmin,2.6rem)] leading-snug text-slate-800">
-              Scan with your phone camera or go to <strong className="whitespace-nowrap font-bold text-slate-950">{reach.host}/join</strong>
-            </p>
+            {/* The join address is the second-largest text, after the code: the way in for anyone whose camera won't scan. */}
+            <div data-testid="projector-join">
+              <p className="text-[clamp(1rem,2.4vmin,2rem)] font-semibold text-slate-700">Scan the QR code, or go to</p>
+              <p className="whitespace-nowrap text-[clamp(1.75rem,6.5cqw,6rem)] font-black leading-tight tracking-tight text-brand-700">{reach.host}/join</p>
+            </div>
 
             <p className="leading-none" data-testid="projector-count">
-              <span className="text-[clamp(2.5rem,9vmin,8rem)] font-black tabular-nums">{checkedIn}</span>
-              <span className="text-[clamp(1.5rem,5vmin,4.5rem)] font-bold text-slate-600 tabular-nums"> / {counts.total}</span>
-              <span className="ml-[1.5vmin] text-[clamp(1.1rem,3vmin,2.6rem)] font-semibold text-slate-700">checked in</span>
+              {/* Keyed by the count, so each arrival plays the bump again. */}
+              <span key={checkedIn} className={`inline-block origin-left text-[clamp(1.5rem,5cqw,4.5rem)] font-black tabular-nums ${checkedIn > 0 ? "motion-safe:animate-count-bump" : ""}`}>
+                {checkedIn}
+              </span>
+              <span className="text-[clamp(1.1rem,3.5cqw,3rem)] font-bold text-slate-600 tabular-nums"> / {counts.total}</span>
+              <span className="ml-[1.5vmin] text-[clamp(1rem,2.4vmin,2rem)] font-semibold text-slate-700">checked in</span>
             </p>
           </div>
         </main>
