@@ -17,12 +17,15 @@ export function CountsPanel({
   filter,
   onFilter,
   connected = null,
+  ready = true,
 }: {
   counts: Counts;
   filter: StatusFilter;
   onFilter: (f: StatusFilter) => void;
   /** Phones with /join open on the session, while it runs (null hides the line). */
   connected?: number | null;
+  /** False until the page's script runs: the chips are disabled rather than losing a tap. */
+  ready?: boolean;
 }) {
   const checkedIn = counts.present + counts.late;
   const pct = (n: number) => (counts.total === 0 ? 0 : (n / counts.total) * 100);
@@ -60,19 +63,20 @@ export function CountsPanel({
         <div className="h-full bg-amber-400 transition-[width] duration-300" style={{ width: `${pct(counts.late)}%` }} />
       </div>
       <div className="mt-4 flex flex-wrap gap-2" role="group" aria-label="Show students">
-        <FilterChip active={filter === "all"} onClick={() => onFilter("all")} label="All" count={counts.total} tone="bg-white text-slate-800 ring-slate-300" />
+        <FilterChip ready={ready} active={filter === "all"} onClick={() => onFilter("all")} label="All" count={counts.total} tone="bg-white text-slate-800 ring-slate-300" />
         {FILTERS.map((s) => (
-          <FilterChip key={s} active={filter === s} onClick={() => onFilter(filter === s ? "all" : s)} label={STATUS_LABEL[s]} count={counts[s]} tone={STATUS_TONE[s]} />
+          <FilterChip ready={ready} key={s} active={filter === s} onClick={() => onFilter(filter === s ? "all" : s)} label={STATUS_LABEL[s]} count={counts[s]} tone={STATUS_TONE[s]} />
         ))}
       </div>
     </section>
   );
 }
 
-function FilterChip({ active, onClick, label, count, tone }: { active: boolean; onClick: () => void; label: string; count: number; tone: string }) {
+function FilterChip({ active, onClick, label, count, tone, ready }: { active: boolean; onClick: () => void; label: string; count: number; tone: string; ready: boolean }) {
   return (
     <button
       type="button"
+      disabled={!ready}
       aria-pressed={active}
       onClick={onClick}
       className={`inline-flex items-center gap-2 rounded-full px-3 py-1 text-sm font-semibold ring-1 ring-inset transition-shadow focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-brand-600 aria-pressed:ring-2 aria-pressed:ring-slate-900 ${tone}`}

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { Counts, RecordDto, RosterRow } from "@/lib/model/attendance";
-import { createFlushScheduler, createRosterStore, filterRoster } from "./roster-store";
+import { filterSorted } from "./roster-order";
+import { createFlushScheduler, createRosterStore } from "./roster-store";
 
 const counts = (present: number, total: number, extra: Partial<Counts> = {}): Counts => ({
   present,
@@ -130,12 +131,12 @@ describe("roster store", () => {
   it("filters by name and status", () => {
     const store = createRosterStore({ roster: [record("a", "Ada Lovelace", "present", 1), unmarked("b", "Ben Okafor"), record("c", "Chloe Martin", "late", 1)], counts: counts(1, 3) });
     const snap = store.getSnapshot();
-    expect(filterRoster(snap, "", "all")).toEqual(["a", "b", "c"]);
-    expect(filterRoster(snap, "  o", "all")).toEqual(["a", "b", "c"]);
-    expect(filterRoster(snap, "OKA", "all")).toEqual(["b"]);
-    expect(filterRoster(snap, "", "late")).toEqual(["c"]);
-    expect(filterRoster(snap, "", "unmarked")).toEqual(["b"]);
-    expect(filterRoster(snap, "ada", "late")).toEqual([]);
+    expect(filterSorted(snap.order, snap.rows, "", "all")).toEqual(["a", "b", "c"]);
+    expect(filterSorted(snap.order, snap.rows, "  o", "all")).toEqual(["a", "b", "c"]);
+    expect(filterSorted(snap.order, snap.rows, "OKA", "all")).toEqual(["b"]);
+    expect(filterSorted(snap.order, snap.rows, "", "late")).toEqual(["c"]);
+    expect(filterSorted(snap.order, snap.rows, "", "unmarked")).toEqual(["b"]);
+    expect(filterSorted(snap.order, snap.rows, "ada", "late")).toEqual([]);
   });
 });
 

@@ -194,16 +194,3 @@ export function createFlushScheduler(
     cancel,
   };
 }
-
-/** Rows that match a name search and a status filter, in roster order. */
-export function filterRoster(snapshot: RosterSnapshot, query: string, status: RosterRow["status"] | "all"): string[] {
-  const q = query.trim().toLocaleLowerCase();
-  const out: string[] = [];
-  for (const id of snapshot.order) {
-    const row = snapshot.rows.get(id)!;
-    if (status !== "all" && row.status !== status) continue;
-    if (q && !row.studentName.toLocaleLowerCase().includes(q)) continue;
-    out.push(id);
-  }
-  return out;
-}

@@ -1,7 +1,7 @@
 "use client";
 
 import Link from "next/link";
-import { useCallback, useDeferredValue, useMemo, useState } from "react";
+import { useCallback, useMemo, useState } from "react";
 import { Alert } from "@/components/ui/alert";
 import { Button, buttonClass } from "@/components/ui/button";
 import { api } from "@/lib/api/client";
@@ -9,11 +9,10 @@ import type { AttendanceStatus, CodeDto, Counts, RecordDto, SessionDto } from "@
 import type { StaffSessionView } from "@/lib/model/attendance";
 import { CodePanel } from "./code-panel";
 import { ConfirmDialog } from "./confirm-dialog";
-import { CountsPanel, type StatusFilter } from "./counts-panel";
-import { FlaggedList } from "./flagged-list";
+import { FlaggedList, flagKey, useDismissedFlags } from "./flagged-list";
 import { shortTime, STATUS_LABEL } from "./format";
-import { filterRoster } from "./roster-store";
-import { RosterRowView, type MarkHandler } from "./roster-list";
+import { type MarkHandler } from "./roster-list";
+import { RosterPanel } from "./roster-panel";
 import { ConnectionBadge, ReconnectBanner } from "./connection";
 import { useHydrated } from "./use-now";
 import { useLiveSession } from "./use-live-session";
@@ -25,18 +24,24 @@ import type { PhoneReach } from "@/lib/model/site";
 import { LoopbackBanner } from "./phone-reach";
 
 /** The teacher's live console: code, counts, flagged attempts and the roster with one-tap marking. */
-export function SessionConsole({ initial, reach, audit = null }: { initial: StaffSessionView; reach: PhoneReach; audit?: AuditEventDto[] | null }) {
+export function SessionConsole({
+  initial,
+  reach,
+  audit = null,
+  details = {},
+}: {
+  initial: StaffSessionView;
+  reach: PhoneReach;
+  audit?: AuditEventDto[] | null;
+  /** E-mails of students who share their name with another, keyed by student id. */
+  details?: Readonly<Record<string, string>>;
+}) {
   const live = useLiveSession(initial);
   const { session, roster, applyRecord, applyCode, applyEnded } = live;
   const sessionId = session.id;
   const base = `/api/sessions/${encodeURIComponent(sessionId)}`;
   const active = session.status === "active";
   const hydrated = useHydrated();
-
-  const [filter, setFilter] = useState<StatusFilter>("all");
-  const [query, setQuery] = useState("");
-  const deferredQuery = useDeferredValue(query);
-  const visible = useMemo(() => filterRoster(roster, deferredQuery, filter), [roster, deferredQuery, filter]);
 
   const [pendingMarks, setPendingMarks] = useState<ReadonlyMap<string, AttendanceStatus>>(() => new Map());
   const [error, setError] = useState<string | null>(null);
@@ -79,6 +84,10 @@ export function SessionConsole({ initial, reach, audit = null }: { initial: Staf
   };
 
   const counts = roster.counts;
+  const [dismissedFlags, dismissFlag] = useDismissedFlags(sessionId);
+  const openFlags = useMemo(() => live.flagged.filter((f) => !dismissedFlags.has(flagKey(f))), [live.flagged, dismissedFlags]);
+  const [flagsOpen, setFlagsOpen] = useState(false);
+  const absentees = useMemo(() => (active ? [] : roster.order.map((id) => roster.rows.get(id)!).filter((r) => r.status === "absent").map((r) => r.studentName)), [active, roster]);
   const label = courseLabel({ code: session.courseCode, name: session.courseName }, " · ");
 
   return (
@@ -108,16 +117,30 @@ export function SessionConsole({ initial, reach, audit = null }: { initial: Staf
             </p>
           </div>
           <div className="flex flex-wrap gap-2">
+            {openFlags.length > 0 || flagsOpen ? (
+              <button
+                type="button"
+                aria-expanded={flagsOpen}
+                aria-controls="flagged-panel"
+                onClick={() => setFlagsOpen((o) => !o)}
+                disabled={!hydrated}
+                className="inline-flex items-center justify-center gap-2 rounded-lg border border-orange-300 bg-orange-50 px-4 py-2.5 text-sm font-semibold text-orange-950 transition-colors hover:bg-orange-100 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-brand-600"
+                data-testid="flags-badge"
+              >
+                Flagged
+                <span className="rounded-full bg-orange-700 px-2 text-xs font-bold text-white tabular-nums">{openFlags.length}</span>
+              </button>
+            ) : null}
             <a href={`/sessions/${encodeURIComponent(sessionId)}/present`} target="_blank" rel="noopener" className={buttonClass("secondary")}>
               Open projector
               <span className="sr-only"> (opens in a new window)</span>
             </a>
             {active ? (
               <>
-                <Button variant="secondary" onClick={regenerate} disabled={regenerating} title="Makes the current QR and code invalid at once, e.g. if a photo of it is going around">
+                <Button variant="secondary" onClick={regenerate} disabled={regenerating || !hydrated} title="Makes the current QR and code invalid at once, e.g. if a photo of it is going around">
                   {regenerating ? "Making new code…" : "New code"}
                 </Button>
-                <Button variant="danger" onClick={() => setConfirmEnd(true)}>
+                <Button variant="danger" onClick={() => setConfirmEnd(true)} disabled={!hydrated}>
                   End session
                 </Button>
               </>
@@ -125,6 +148,11 @@ export function SessionConsole({ initial, reach, audit = null }: { initial: Staf
           </div>
         </header>
 
+        {flagsOpen ? (
+          <div id="flagged-panel" className="mt-4">
+            <FlaggedList flagged={openFlags} onMark={onMark} onDismiss={dismissFlag} statusOf={(id) => roster.rows.get(id)?.status} />
+          </div>
+        ) : null}
         {live.watchError ? (
           <Alert tone="error" className="mt-4">
             {live.watchError.message}
@@ -151,51 +179,26 @@ export function SessionConsole({ initial, reach, audit = null }: { initial: Staf
                 <p className="mt-1 text-sm text-slate-700">
                   Check-in closed{session.endedAt && hydrated ? ` at ${shortTime(session.endedAt)}` : ""}. Students who had not checked in were marked absent. You can still change any mark below; every change is in the audit trail.
                 </p>
-                <a href={`${base}/export.csv`} download className={buttonClass("secondary", "md", "mt-4 w-full")} data-testid="export-session">
-                  Export this session (CSV)
-                </a>
+                <div className="mt-4 flex flex-col gap-2">
+                  <a href={`${base}/export.csv`} download className={buttonClass("secondary", "md", "w-full")} data-testid="export-session">
+                    Export this session (CSV)
+                  </a>
+                  <CopyAbsentees names={absentees} />
+                </div>
               </section>
             )}
-            <FlaggedList flagged={live.flagged} />
           </aside>
 
           <div className="flex min-w-0 flex-col gap-6">
-            <CountsPanel counts={counts} filter={filter} onFilter={setFilter} connected={session.status === "active" ? live.connected : null} />
-            <section aria-labelledby="roster-heading" className="rounded-xl border border-slate-200 bg-white shadow-sm">
-              <div className="flex flex-wrap items-center justify-between gap-3 border-b border-slate-200 px-4 py-3">
-                <h2 id="roster-heading" className="font-semibold text-slate-950">
-                  Roster
-                  <span className="ml-2 text-sm font-normal text-slate-600">
-                    {visible.length === roster.order.length ? `${roster.order.length} students` : `${visible.length} of ${roster.order.length} shown`}
-                  </span>
-                </h2>
-                <label className="relative w-full sm:w-72">
-                  <span className="sr-only">Search students</span>
-                  <input
-                    type="search"
-                    value={query}
-                    onChange={(e) => setQuery(e.target.value)}
-                    placeholder="Search by name"
-                    className="w-full rounded-lg border border-slate-300 bg-white px-3 py-2 text-sm shadow-sm outline-none focus:border-brand-600 focus:ring-2 focus:ring-brand-600/30"
-                  />
-                </label>
-              </div>
-              <div aria-hidden="true" className="hidden grid-cols-[minmax(0,1.4fr)_7.5rem_minmax(0,1fr)_17.75rem] gap-x-4 border-b border-slate-200 bg-slate-50 px-4 py-2 text-xs font-semibold uppercase tracking-wide text-slate-600 md:grid">
-                <span>Student</span>
-                <span>Status</span>
-                <span>Checked in</span>
-                <span>Mark</span>
-              </div>
-              {visible.length === 0 ? (
-                <p className="px-4 py-8 text-center text-sm text-slate-600">{roster.order.length === 0 ? "No approved students in this course yet." : "No students match."}</p>
-              ) : (
-                <ul aria-label="Students">
-                  {visible.map((id) => (
-                    <RosterRowView key={id} row={roster.rows.get(id)!} pending={pendingMarks.get(id) ?? null} onMark={onMark} />
-                  ))}
-                </ul>
-              )}
-            </section>
+            <RosterPanel
+              roster={roster}
+              connected={session.status === "active" ? live.connected : null}
+              pendingMarks={pendingMarks}
+              onMark={onMark}
+              details={details}
+              hydrated={hydrated}
+              ended={!active}
+            />
             {active ? null : <AuditTrail sessionId={sessionId} initial={audit} />}
           </div>
         </div>
@@ -209,5 +212,33 @@ export function SessionConsole({ initial, reach, audit = null }: { initial: Staf
         </p>
       </ConfirmDialog>
     </div>
+  );
+}
+
+/** The absent students' names, one a line, for an e-mail or the department's form. */
+function CopyAbsentees({ names }: { names: string[] }) {
+  const [state, setState] = useState<"idle" | "copied" | "failed">("idle");
+  if (names.length === 0) return null;
+  return (
+    <>
+      <Button
+        variant="secondary"
+        className="w-full"
+        onClick={async () => {
+          try {
+            await navigator.clipboard.writeText(names.join("\n"));
+            setState("copied");
+          } catch {
+            setState("failed");
+          }
+          setTimeout(() => setState("idle"), 2500);
+        }}
+      >
+        {state === "copied" ? `Copied ${names.length} names` : `Copy absentees (${names.length})`}
+      </Button>
+      <span role="status" className="text-sm text-slate-700">
+        {state === "failed" ? "Copying is not available here (plain HTTP): export the session instead." : ""}
+      </span>
+    </>
   );
 }
