@@ -74,12 +74,20 @@ describe.skipIf(!hasRedis)("two nodes on one database and one Redis", () => {
     const onA = await console_(a, teacher.token, sessionId);
     const onB = await console_(b, teacher.token, sessionId);
 
+    // Another student's page on node B, watching the session's counts.
+    const watching = await b.socket({ token: students[1].token });
+    const watchingHeard = listen(watching);
+    expect((await emitAck(watching, "session:watch", { sessionId })).ok).toBe(true);
+
     // A student on node A checks in over the socket; the console on node B hears it.
     const phone = await a.socket({ token: students[0].token });
     const ack = await emitAck(phone, "attendance:checkin", { code: onB.reply.code.code });
     expect(ack.ok, JSON.stringify(ack)).toBe(true);
     const marked = await heardEvent(onB.socket, onB.heard, "attendance:marked", (p) => p.record.studentId === students[0].user.id);
     expect(marked.counts).toMatchObject({ present: 1, total: 2 });
+    // session:stats is made by node B itself for its own students, from the database, after node A's signal.
+    const stats = await heardEvent(watching, watchingHeard, "session:stats", (p) => p.counts.present === 1, 3000);
+    expect(stats).toEqual({ sessionId, counts: expect.objectContaining({ present: 1, total: 2 }) });
 
     // Two windows: each console hears each window's code once, the same ones.
     await untilHeard(onB.socket, () => codes(onB.heard).length >= 2, 12_000);
