@@ -8,7 +8,7 @@ import { CodeEntry } from "./code-entry";
 import { describeEnded, describeError, describeRecord, waitText, type Message, type NextStep, type Via } from "./messages";
 import { ResultView } from "./result-view";
 import { SessionTitle } from "@/components/session-title";
-import { Scanner } from "./scanner";
+import { cameraUnavailable, Scanner } from "./scanner";
 import { registerServiceWorker } from "./service-worker";
 
 // Kept out of the first load: socket.io-client (with the live updates) is
@@ -165,11 +165,14 @@ export function JoinClient({ token }: { token: string | null }) {
       {phase.name === "ready" ? (
         <>
           <Scanner onToken={(t) => void checkIn({ token: t }, "qr")} onUseCode={() => setPhase({ name: "ready", focus: "code" })} autoStart={phase.focus === "scan"} />
-          <div className="flex items-center gap-3 text-sm font-medium text-slate-600" aria-hidden="true">
-            <span className="h-px flex-1 bg-slate-300" />
-            or
-            <span className="h-px flex-1 bg-slate-300" />
-          </div>
+          {/* No "or" under a note that already says "or type the code below". */}
+          {cameraUnavailable() ? null : (
+            <div className="flex items-center gap-3 text-sm font-medium text-slate-600" aria-hidden="true">
+              <span className="h-px flex-1 bg-slate-300" />
+              or
+              <span className="h-px flex-1 bg-slate-300" />
+            </div>
+          )}
           <CodeEntry onSubmit={(code) => void checkIn({ code }, "code")} autoFocus={phase.focus === "code"} />
         </>
       ) : null}

@@ -33,6 +33,11 @@ function initialProblem(): CameraProblem | null {
   return null;
 }
 
+/** True when this page can never open the camera (plain HTTP, no camera API): the code field is then the only way in. */
+export function cameraUnavailable(): boolean {
+  return initialProblem() !== null;
+}
+
 async function openCamera(): Promise<MediaStream> {
   const constraints: MediaStreamConstraints = {
     audio: false,
