@@ -91,3 +91,54 @@ describe("loadEnv", () => {
     expect(() => loadEnv({ ...secret, REDIS_URL: "http://cache" })).toThrow("Invalid setting REDIS_URL: must be a Redis URL, e.g. redis://:secret@cache.example.edu:6379/0");
   });
 });
+
+describe("single sign-on settings", () => {
+  const base = { AUTH_SECRET: "x".repeat(40), DATABASE_PATH: "/tmp/rollcall-env-sso.db" };
+  const oidc = { AUTH_OIDC_ISSUER: "https://login.example.edu/realms/campus/", AUTH_OIDC_ID: "rollcall", AUTH_OIDC_SECRET: "s3cret" };
+
+  it("switches nothing on when no variable is set (empty ones count as unset)", () => {
+    expect(loadEnv(base).SSO).toEqual({ oidc: null, google: null, entra: null, emailDomains: null });
+    expect(loadEnv({ ...base, AUTH_GOOGLE_ID: "", AUTH_OIDC_NAME: " ", SSO_EMAIL_DOMAINS: "" }).SSO.google).toBeNull();
+  });
+
+  it("reads each provider when all its variables are set", () => {
+    const sso = loadEnv({
+      ...base,
+      ...oidc,
+      AUTH_OIDC_NAME: "Example University",
+      AUTH_GOOGLE_ID: "g-id",
+      AUTH_GOOGLE_SECRET: "g-secret",
+      AUTH_GOOGLE_HD: "Example.EDU",
+      AUTH_ENTRA_ID: "e-id",
+      AUTH_ENTRA_SECRET: "e-secret",
+      AUTH_ENTRA_TENANT: "0b3c5a9e-1f2d-4c6b-8a7e-9d0c1b2a3f4e",
+      SSO_EMAIL_DOMAINS: "example.edu, @CS.example.edu",
+    }).SSO;
+    expect(sso.oidc).toEqual({ issuer: "https://login.example.edu/realms/campus", clientId: "rollcall", clientSecret: "s3cret", name: "Example University" });
+    expect(sso.google).toEqual({ clientId: "g-id", clientSecret: "g-secret", hostedDomain: "example.edu" });
+    expect(sso.entra).toEqual({ clientId: "e-id", clientSecret: "e-secret", tenant: "0b3c5a9e-1f2d-4c6b-8a7e-9d0c1b2a3f4e" });
+    expect(sso.emailDomains).toEqual(["example.edu", "cs.example.edu"]);
+    expect(loadEnv({ ...base, ...oidc }).SSO.oidc?.name).toBe("your university account");
+  });
+
+  it("stops the start with one line for a half-configured provider", () => {
+    expect(() => loadEnv({ ...base, AUTH_OIDC_ISSUER: oidc.AUTH_OIDC_ISSUER, AUTH_OIDC_ID: "x" })).toThrow(
+      "Invalid setting AUTH_OIDC_SECRET: missing; single sign-on with OpenID Connect needs AUTH_OIDC_ISSUER, AUTH_OIDC_ID, AUTH_OIDC_SECRET (set AUTH_OIDC_ISSUER, AUTH_OIDC_ID)",
+    );
+    expect(() => loadEnv({ ...base, AUTH_OIDC_NAME: "Example University" })).toThrow(/^Invalid setting AUTH_OIDC_ISSUER: missing/);
+    expect(() => loadEnv({ ...base, AUTH_GOOGLE_HD: "example.edu" })).toThrow(/^Invalid setting AUTH_GOOGLE_ID: missing; Google sign-in needs/);
+    expect(() => loadEnv({ ...base, AUTH_ENTRA_ID: "a", AUTH_ENTRA_SECRET: "b" })).toThrow(/^Invalid setting AUTH_ENTRA_TENANT: missing/);
+  });
+
+  it("refuses values that cannot work", () => {
+    expect(() => loadEnv({ ...base, ...oidc, AUTH_OIDC_ISSUER: "http://login.example.edu" })).toThrow(/AUTH_OIDC_ISSUER: must start with https:\/\//);
+    expect(loadEnv({ ...base, ...oidc, AUTH_OIDC_ISSUER: "http://127.0.0.1:4000" }).SSO.oidc?.issuer).toBe("http://127.0.0.1:4000");
+    expect(() => loadEnv({ ...base, ...oidc, AUTH_OIDC_ISSUER: "not a url" })).toThrow(/AUTH_OIDC_ISSUER/);
+    for (const tenant of ["common", "Organizations", "consumers"]) {
+      expect(() => loadEnv({ ...base, AUTH_ENTRA_ID: "a", AUTH_ENTRA_SECRET: "b", AUTH_ENTRA_TENANT: tenant })).toThrow(/AUTH_ENTRA_TENANT: must be your university's own tenant/);
+    }
+    expect(loadEnv({ ...base, AUTH_ENTRA_ID: "a", AUTH_ENTRA_SECRET: "b", AUTH_ENTRA_TENANT: "example.edu" }).SSO.entra?.tenant).toBe("example.edu");
+    expect(() => loadEnv({ ...base, AUTH_GOOGLE_ID: "a", AUTH_GOOGLE_SECRET: "b", AUTH_GOOGLE_HD: "https://example.edu" })).toThrow(/AUTH_GOOGLE_HD: must be a domain/);
+    expect(() => loadEnv({ ...base, SSO_EMAIL_DOMAINS: "example.edu, not a domain" })).toThrow(/SSO_EMAIL_DOMAINS/);
+  });
+});

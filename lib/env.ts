@@ -6,6 +6,21 @@ import type { PhoneReach } from "./model/site";
 import { currentNetwork, isLoopbackHost, rankLanAddresses, type LanAddress, type NetworkView } from "./network";
 import { processSingleton } from "./process-store";
 
+const DOMAIN = /^(?=.{1,253}$)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/i;
+const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** An issuer is fetched and trusted: TLS, except for a provider on this machine (tests, a local Keycloak). */
+function isSafeIssuer(u: string): boolean {
+  let url: URL;
+  try {
+    url = new URL(u);
+  } catch {
+    return false;
+  }
+  if (url.protocol === "https:") return true;
+  return url.protocol === "http:" && ["localhost", "127.0.0.1", "[::1]"].includes(url.hostname);
+}
+
 const bool = z
   .enum(["true", "false", "1", "0", "yes", "no"], { message: "must be true or false" })
   .transform((v) => v === "true" || v === "1" || v === "yes");
@@ -69,6 +84,49 @@ const schema = z.object({
   NEXT_DIST_DIR: z.string().min(1).default(".next"),
 });
 
+// --- Single sign-on (SPEC §13): each provider is on when its variables are set, all of them or none.
+
+const optionalText = z.preprocess((v) => (typeof v === "string" && v.trim() === "" ? undefined : v), z.string().trim().max(2000).optional());
+
+const ssoSchema = z.object({
+  AUTH_OIDC_ISSUER: z.preprocess(
+    (v) => (typeof v === "string" && v.trim() === "" ? undefined : v),
+    z
+      .url({ message: "must be the provider's issuer URL, e.g. https://login.example.edu/realms/campus" })
+      .refine(isSafeIssuer, "must start with https:// (plain http only for a provider on this machine)")
+      .optional(),
+  ),
+  AUTH_OIDC_ID: optionalText,
+  AUTH_OIDC_SECRET: optionalText,
+  AUTH_OIDC_NAME: optionalText.pipe(z.string().max(60, "must be at most 60 characters").optional()),
+  AUTH_GOOGLE_ID: optionalText,
+  AUTH_GOOGLE_SECRET: optionalText,
+  AUTH_GOOGLE_HD: optionalText.pipe(z.string().regex(DOMAIN, "must be a domain, e.g. example.edu").optional()),
+  AUTH_ENTRA_ID: optionalText,
+  AUTH_ENTRA_SECRET: optionalText,
+  AUTH_ENTRA_TENANT: optionalText.pipe(
+    z
+      .string()
+      .refine((t) => !["common", "organizations", "consumers"].includes(t.toLowerCase()), "must be your university's own tenant (its ID or domain), not common, organizations or consumers")
+      .refine((t) => GUID.test(t) || DOMAIN.test(t), "must be a tenant ID (a GUID) or the tenant's domain, e.g. example.edu")
+      .optional(),
+  ),
+  SSO_EMAIL_DOMAINS: optionalText.pipe(
+    z
+      .string()
+      .transform((v) => v.split(",").map((d) => d.trim().toLowerCase().replace(/^@/, "")).filter(Boolean))
+      .refine((ds) => ds.every((d) => DOMAIN.test(d)), "must be e-mail domains separated by commas, e.g. example.edu,cs.example.edu")
+      .optional(),
+  ),
+});
+
+/** Which variables switch each provider on: all of them, or none. */
+const SSO_GROUPS = [
+  { what: "single sign-on with OpenID Connect", required: ["AUTH_OIDC_ISSUER", "AUTH_OIDC_ID", "AUTH_OIDC_SECRET"], optional: ["AUTH_OIDC_NAME"] },
+  { what: "Google sign-in", required: ["AUTH_GOOGLE_ID", "AUTH_GOOGLE_SECRET"], optional: ["AUTH_GOOGLE_HD"] },
+  { what: "Microsoft Entra ID sign-in", required: ["AUTH_ENTRA_ID", "AUTH_ENTRA_SECRET", "AUTH_ENTRA_TENANT"], optional: [] },
+] as const;
+
 export type Env = {
   /** The embedded SQLite file; also the folder for the generated AUTH_SECRET and the LAN certificate. */
   DATABASE_PATH: string;
@@ -98,6 +156,19 @@ export type Env = {
   HTTPS: boolean;
   /** Where `next build` writes and the server reads the build. */
   NEXT_DIST_DIR: string;
+  /** Single sign-on (SPEC §13); every provider null when none is configured. */
+  SSO: SsoSettings;
+};
+
+export type OidcSettings = { issuer: string; clientId: string; clientSecret: string; name: string };
+export type GoogleSettings = { clientId: string; clientSecret: string; hostedDomain: string | null };
+export type EntraSettings = { clientId: string; clientSecret: string; tenant: string };
+export type SsoSettings = {
+  oidc: OidcSettings | null;
+  google: GoogleSettings | null;
+  entra: EntraSettings | null;
+  /** SSO_EMAIL_DOMAINS, lower-cased; null when unset (any domain). */
+  emailDomains: string[] | null;
 };
 
 export class EnvError extends Error {}
@@ -131,7 +202,38 @@ export function loadEnv(source: Record<string, string | undefined> = process.env
     TRUST_PROXY: v.TRUST_PROXY,
     HTTPS: v.HTTPS,
     NEXT_DIST_DIR: v.NEXT_DIST_DIR,
+    SSO: loadSso(source),
   };
+}
+
+function loadSso(source: Record<string, string | undefined>): SsoSettings {
+  const parsed = ssoSchema.safeParse(source);
+  if (!parsed.success) {
+    const first = parsed.error.issues[0];
+    throw new EnvError(`Invalid setting ${String(first.path[0])}: ${first.message}`);
+  }
+  const v = parsed.data;
+  for (const group of SSO_GROUPS) {
+    const given = [...group.required, ...group.optional].filter((k) => v[k] !== undefined);
+    const missing = group.required.find((k) => v[k] === undefined);
+    if (given.length > 0 && missing) {
+      throw new EnvError(`Invalid setting ${missing}: missing; ${group.what} needs ${group.required.join(", ")} (set ${given.join(", ")})`);
+    }
+  }
+  return {
+    oidc:
+      v.AUTH_OIDC_ISSUER && v.AUTH_OIDC_ID && v.AUTH_OIDC_SECRET
+        ? { issuer: v.AUTH_OIDC_ISSUER.replace(/\/+$/, ""), clientId: v.AUTH_OIDC_ID, clientSecret: v.AUTH_OIDC_SECRET, name: v.AUTH_OIDC_NAME ?? "your university account" }
+        : null,
+    google: v.AUTH_GOOGLE_ID && v.AUTH_GOOGLE_SECRET ? { clientId: v.AUTH_GOOGLE_ID, clientSecret: v.AUTH_GOOGLE_SECRET, hostedDomain: v.AUTH_GOOGLE_HD?.toLowerCase() ?? null } : null,
+    entra: v.AUTH_ENTRA_ID && v.AUTH_ENTRA_SECRET && v.AUTH_ENTRA_TENANT ? { clientId: v.AUTH_ENTRA_ID, clientSecret: v.AUTH_ENTRA_SECRET, tenant: v.AUTH_ENTRA_TENANT } : null,
+    emailDomains: v.SSO_EMAIL_DOMAINS && v.SSO_EMAIL_DOMAINS.length > 0 ? v.SSO_EMAIL_DOMAINS : null,
+  };
+}
+
+/** True when at least one single sign-on provider is configured. */
+export function ssoEnabled(sso: SsoSettings): boolean {
+  return !!(sso.oidc || sso.google || sso.entra);
 }
 
 function persistedSecret(dir: string): string {

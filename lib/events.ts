@@ -54,6 +54,8 @@ export type DomainEvent =
    * must stop telling them about it at once: `sessionIds` are the course's sessions, whose rooms they leave.
    */
   | { type: "access.revoked"; courseId: string; userId: string; as: "staff" | "student"; sessionIds: string[] }
+  /** "Sign out everywhere": every session and token of this account issued until now is void; open sockets must close. */
+  | { type: "account.sessionsRevoked"; userId: string }
   /** A class list was applied: these students are now enrolled (approved); `invited` e-mails wait for an account. */
   | { type: "roster.imported"; courseId: string; courseName: string; enrolledStudentIds: string[]; invited: number };
 

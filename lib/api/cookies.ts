@@ -70,28 +70,37 @@ export function trustCookie(marks: readonly string[], secure: boolean): string {
 
 export const HELD_SCAN_COOKIE = "rollcall_scan";
 
-function sign(body: string): string {
-  return createHmac("sha256", getEnv().AUTH_SECRET).update(`held-scan:${body}`).digest("base64url");
+// Each signed cookie has its own label, so one cookie's value is never accepted as another's.
+function sign(label: string, body: string): string {
+  return createHmac("sha256", getEnv().AUTH_SECRET).update(`${label}:${body}`).digest("base64url");
 }
 
-export function encodeHeldScan(held: HeldScan): string {
-  const body = Buffer.from(JSON.stringify(held)).toString("base64url");
-  return `${body}.${sign(body)}`;
+function encodeSigned(label: string, value: unknown): string {
+  const body = Buffer.from(JSON.stringify(value)).toString("base64url");
+  return `${body}.${sign(label, body)}`;
 }
 
-export function decodeHeldScan(value: string | undefined): HeldScan | null {
+function decodeSigned(label: string, value: string | undefined): unknown {
   if (!value) return null;
   const [body, sig] = value.split(".");
   if (!body || !sig) return null;
-  const expected = Buffer.from(sign(body));
+  const expected = Buffer.from(sign(label, body));
   const given = Buffer.from(sig);
   if (expected.length !== given.length || !timingSafeEqual(expected, given)) return null;
   try {
-    const held = JSON.parse(Buffer.from(body, "base64url").toString("utf8")) as HeldScan;
-    return typeof held.token === "string" && typeof held.scannedAt === "number" && typeof held.deviceId === "string" ? held : null;
+    return JSON.parse(Buffer.from(body, "base64url").toString("utf8")) as unknown;
   } catch {
     return null;
   }
+}
+
+export function encodeHeldScan(held: HeldScan): string {
+  return encodeSigned("held-scan", held);
+}
+
+export function decodeHeldScan(value: string | undefined): HeldScan | null {
+  const held = decodeSigned("held-scan", value) as HeldScan | null;
+  return held && typeof held.token === "string" && typeof held.scannedAt === "number" && typeof held.deviceId === "string" ? held : null;
 }
 
 export function heldScanFromRequest(req: Request): HeldScan | null {
@@ -116,4 +125,29 @@ export function isSecureRequest(req: Request): boolean {
 /** The same rule for a raw Node request (the socket's handshake). */
 export function isSecureConnection(req: IncomingMessage): boolean {
   return (req.socket as TLSSocket | undefined)?.encrypted === true || req.headers["x-forwarded-proto"] === "https";
+}
+
+// --- Single sign-on (SPEC §13): what a person asked for before leaving for the provider, read when they come
+// back. Signed, short-lived, and SameSite=Lax like the held scan: both ride along on the provider's redirect
+// back to us (a top-level GET), which Lax allows.
+
+export const SSO_INTENT_COOKIE = "rollcall_sso";
+const SSO_INTENT_MAX_AGE_SECONDS = 10 * 60;
+
+/** `link`: the signed-in account page links the identity to `userId`. `signup`: the sign-up page's choice of account kind. */
+export type SsoIntent = { purpose: "link"; userId: string; exp: number } | { purpose: "signup"; kind: "student" | "teacher"; exp: number };
+
+export function ssoIntentFromCookies(header: string | null | undefined, at: number): SsoIntent | null {
+  const v = decodeSigned("sso-intent", parseCookies(header).get(SSO_INTENT_COOKIE)) as SsoIntent | null;
+  if (!v || typeof v !== "object" || typeof v.exp !== "number" || v.exp < at) return null;
+  if (v.purpose === "link" && typeof v.userId === "string") return v;
+  if (v.purpose === "signup" && (v.kind === "student" || v.kind === "teacher")) return v;
+  return null;
+}
+
+/** Sets the intent (expiring in ten minutes from `at`), or clears it (null). */
+export function ssoIntentCookie(intent: { purpose: "link"; userId: string } | { purpose: "signup"; kind: "student" | "teacher" } | null, secure: boolean, at: number): string {
+  if (!intent) return `${SSO_INTENT_COOKIE}=; Max-Age=0; ${attributes(secure)}`;
+  const value = encodeSigned("sso-intent", { ...intent, exp: at + SSO_INTENT_MAX_AGE_SECONDS * 1000 });
+  return `${SSO_INTENT_COOKIE}=${value}; Max-Age=${SSO_INTENT_MAX_AGE_SECONDS}; ${attributes(secure)}`;
 }

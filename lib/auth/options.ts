@@ -1,12 +1,17 @@
 import type { NextAuthOptions } from "next-auth";
 import CredentialsProvider from "next-auth/providers/credentials";
 import { signInClient } from "../api/sign-in";
-import type { SignInClient } from "./users";
+import { now } from "../clock";
 import { getEnv } from "../env";
 import { isAppError } from "../errors";
 import { logLimited, suppressedNote } from "../log";
+import { ssoErrorPath, type SsoProviderId } from "../model/sso";
+import type { UserKind } from "../model/vocabulary";
 import { safeCallbackUrl } from "./callback-url";
+import { identityFromClaims, ssoProviders } from "./sso-providers";
+import { signInWithIdentity, SsoRefusal } from "./sso-sign-in";
 import { TOKEN_MAX_AGE_SECONDS } from "./tokens";
+import type { SignInClient } from "./users";
 import { credentialsSchema, verifyCredentials } from "./users";
 
 export type AuthHooks = {
@@ -14,11 +19,24 @@ export type AuthHooks = {
   onSignedIn?: (userId: string, client: SignInClient) => void;
 };
 
-export function authOptions(hooks: AuthHooks = {}): NextAuthOptions {
+/** What the HTTP layer learned about a single sign-on callback before next-auth runs (lib/api/next-auth.ts). */
+export type SsoCallbackContext = {
+  /** The signed-in account that asked, from the account page, to link this identity; null for a sign-in. */
+  linkTo: string | null;
+  /** The person chose "teacher" on the sign-up page before leaving for the provider. */
+  teacherRequested: boolean;
+  /** Where the person was going, for the error pages' way back. */
+  callbackUrl: string;
+};
+
+const NO_CONTEXT: SsoCallbackContext = { linkTo: null, teacherRequested: false, callbackUrl: "/dashboard" };
+
+export function authOptions(hooks: AuthHooks = {}, sso: SsoCallbackContext = NO_CONTEXT): NextAuthOptions {
+  const env = getEnv();
   return {
-    secret: getEnv().AUTH_SECRET,
+    secret: env.AUTH_SECRET,
     session: { strategy: "jwt", maxAge: TOKEN_MAX_AGE_SECONDS },
-    pages: { signIn: "/login" },
+    pages: { signIn: "/login", error: "/login/error" },
     providers: [
       CredentialsProvider({
         name: "Email",
@@ -37,8 +55,10 @@ export function authOptions(hooks: AuthHooks = {}): NextAuthOptions {
           }
         },
       }),
+      ...ssoProviders(env.SSO),
     ],
-    // next-auth logs a line per bad request (an unparsable callbackUrl, a stale CSRF token): once per cause and ten minutes.
+    // next-auth logs a line per bad request (an unparsable callbackUrl, a stale CSRF token, a forged SSO callback):
+    // once per cause and ten minutes.
     logger: {
       error(code, metadata) {
         logLimited(`next-auth:error:${code}`, (n) => console.error(`[next-auth][error][${code}]${suppressedNote(n)}`, describe(metadata)));
@@ -49,6 +69,34 @@ export function authOptions(hooks: AuthHooks = {}): NextAuthOptions {
       debug() {},
     },
     callbacks: {
+      /**
+       * Single sign-on decides here who the person is (SPEC §13): the provider's claims by its own rules, then
+       * the identity's account — linked, created, or refused with a page. `user` becomes the local account, so
+       * the token below holds the local id and an SSO session is a session like any other.
+       */
+      async signIn({ user, account, profile }) {
+        if (!account || account.provider === "credentials") return true;
+        const provider = account.provider as SsoProviderId;
+        const back = { provider, callbackUrl: sso.callbackUrl };
+        const read = identityFromClaims(env.SSO, provider, (profile ?? {}) as Record<string, unknown>);
+        if (!read.ok) {
+          if (read.reason === "provider_error") console.warn(`[rollcall] single sign-on with ${provider} refused: ${read.detail}`);
+          return ssoErrorPath(read.reason, { ...back, domain: read.domain });
+        }
+        try {
+          const { user: local } = await signInWithIdentity(
+            read.identity,
+            { linkTo: sso.linkTo, teacherRequested: sso.teacherRequested },
+            { emailDomains: env.SSO.emailDomains, allowTeacherSignup: env.ALLOW_TEACHER_SIGNUP },
+          );
+          Object.assign(user, { id: local.id, name: local.name, email: local.email, kind: local.kind });
+          return true;
+        } catch (e) {
+          if (e instanceof SsoRefusal) return ssoErrorPath(e.reason, { ...back, domain: e.domain });
+          console.error("[rollcall] single sign-on failed", e);
+          return ssoErrorPath("server_error", back);
+        }
+      },
       // Only a path on this site, whatever the sign-in form or link carried (no open redirect, never a throw).
       async redirect({ url, baseUrl }) {
         const local = url.startsWith(`${baseUrl}/`) ? url.slice(baseUrl.length) : url;
@@ -56,9 +104,9 @@ export function authOptions(hooks: AuthHooks = {}): NextAuthOptions {
       },
       async jwt({ token, user }) {
         if (user) {
-          token.sub = user.id;
-          (token as Record<string, unknown>).id = user.id;
-          (token as Record<string, unknown>).kind = (user as { kind?: string }).kind;
+          const u = user as { id: string; name: string; email: string; kind: UserKind };
+          // A fresh token of our own: the local account and when this sign-in happened, nothing of the provider's.
+          return { sub: u.id, id: u.id, kind: u.kind, name: u.name, email: u.email, authTime: now() };
         }
         return token;
       },
@@ -74,7 +122,8 @@ export function authOptions(hooks: AuthHooks = {}): NextAuthOptions {
 }
 
 function describe(metadata: unknown): string {
-  const e = metadata instanceof Error ? metadata : (metadata as { error?: unknown } | undefined)?.error;
-  if (e instanceof Error) return e.message.slice(0, 300);
-  return "";
+  const m = metadata as { error?: unknown; message?: unknown; providerId?: unknown } | undefined;
+  const e = metadata instanceof Error ? metadata : m?.error;
+  const text = e instanceof Error ? e.message : typeof m?.message === "string" ? m.message : "";
+  return `${typeof m?.providerId === "string" ? `${m.providerId}: ` : ""}${text}`.slice(0, 300);
 }

@@ -1,6 +1,7 @@
 import { createSecretKey, hkdfSync, type KeyObject } from "node:crypto";
 import { jwtDecrypt } from "jose";
 import { encode } from "next-auth/jwt";
+import { now } from "../clock";
 import { getEnv } from "../env";
 import { processSingleton } from "../process-store";
 import type { UserKind } from "../model/vocabulary";
@@ -8,7 +9,19 @@ import type { UserKind } from "../model/vocabulary";
 /** Same lifetime as the browser session. */
 export const TOKEN_MAX_AGE_SECONDS = 30 * 24 * 60 * 60;
 
-export type TokenClaims = { sub: string; kind: UserKind; name: string; email: string };
+/**
+ * `authTime`: when this person signed in (ms), kept as next-auth refreshes the
+ * cookie, so "sign out everywhere" (users.sessions_valid_after) and "signed in
+ * recently" judge the sign-in, not the last refresh. Tokens from before it
+ * existed fall back to `iat`.
+ */
+export type TokenClaims = { sub: string; kind: UserKind; name: string; email: string; authTime?: number; iat?: number };
+
+/** When the token's sign-in happened, in ms. */
+export function signedInAt(claims: Pick<TokenClaims, "authTime" | "iat">): number {
+  if (typeof claims.authTime === "number") return claims.authTime;
+  return typeof claims.iat === "number" ? claims.iat * 1000 : 0;
+}
 
 /**
  * Bearer tokens are next-auth JWTs encrypted with AUTH_SECRET, so the cookie and
@@ -16,7 +29,7 @@ export type TokenClaims = { sub: string; kind: UserKind; name: string; email: st
  */
 export async function issueToken(user: { id: string; kind: UserKind; name: string; email: string }) {
   const token = await encode({
-    token: { sub: user.id, id: user.id, kind: user.kind, name: user.name, email: user.email },
+    token: { sub: user.id, id: user.id, kind: user.kind, name: user.name, email: user.email, authTime: now() },
     secret: getEnv().AUTH_SECRET,
     maxAge: TOKEN_MAX_AGE_SECONDS,
   });
@@ -52,7 +65,9 @@ export async function decodeToken(token: string, secret: string): Promise<Record
 }
 
 // A lecture hall reconnecting after a Wi-Fi blip presents the same tokens
-// again: decoded claims are kept until the token expires.
+// again: decoded claims are kept until the token expires. Only the decryption
+// is cached: whether the account still exists and whether its sessions were
+// revoked is read from the database on every use (authenticate).
 const CACHE_MAX = 20_000;
 const decoded = () => processSingleton("auth.decodedTokens", () => new Map<string, { claims: TokenClaims; exp: number }>());
 

@@ -2,6 +2,7 @@ import { sql } from "drizzle-orm";
 import { z } from "zod";
 import { now } from "../clock";
 import { getDb, isUniqueViolation } from "../db/client";
+import type { Transaction } from "../db/database";
 import type { User } from "../db/schema";
 import { getEnv } from "../env";
 import { AppError } from "../errors";
@@ -52,10 +53,16 @@ export async function registerUser(input: z.infer<typeof registerSchema>): Promi
 
 /**
  * Adds an account whose password was hashed beforehand (registration hashes
- * each password; the end-to-end server, like the seed, shares one hash) and,
- * in the same transaction, claims the invitations waiting for its e-mail.
+ * each password; the end-to-end server, like the seed, shares one hash), or
+ * without a password (null: single sign-on), and, in the same transaction,
+ * claims the invitations waiting for its e-mail. `alsoInTx` adds what must
+ * commit with the account (an SSO account's identity).
  */
-export async function createUser(input: { name: string; email: string; kind: UserKind }, passwordHash: string): Promise<PublicUser> {
+export async function createUser(
+  input: { name: string; email: string; kind: UserKind },
+  passwordHash: string | null,
+  alsoInTx?: (tx: Transaction, user: PublicUser) => Promise<void>,
+): Promise<PublicUser> {
   const user: PublicUser = { id: newId(), name: input.name, email: input.email.trim(), kind: input.kind };
   try {
     await getDb().transaction(async (tx) => {
@@ -63,10 +70,11 @@ export async function createUser(input: { name: string; email: string; kind: Use
         INSERT INTO users (id, name, email, email_key, password_hash, kind, created_at)
         VALUES (${user.id}, ${user.name}, ${user.email}, ${emailKey(user.email)}, ${passwordHash}, ${user.kind}, ${now()})`);
       await claimInvitations(tx, user);
+      await alsoInTx?.(tx, user);
     });
   } catch (e) {
     // Two sign-ups racing for one address: the unique index decides.
-    if (isUniqueViolation(e)) throw new AppError("email_taken");
+    if (isUniqueViolation(e) && !alsoInTx) throw new AppError("email_taken");
     throw e;
   }
   return toPublicUser(user);
@@ -105,6 +113,15 @@ function attemptSource(key: string, userId: string | null, client: SignInClient)
 
 export async function findUser(id: string): Promise<PublicUser | null> {
   return (await getDb().get<PublicUser>(sql`SELECT id, name, email, kind FROM users WHERE id = ${id}`)) ?? null;
+}
+
+/** The account behind a session token, with the moment before which its sessions are void ("sign out everywhere"). */
+export async function findSessionUser(id: string): Promise<{ user: PublicUser; sessionsValidAfter: number | null } | null> {
+  const row = await getDb().get<PublicUser & { sessionsValidAfter: number | string | null }>(sql`
+    SELECT id, name, email, kind, sessions_valid_after AS "sessionsValidAfter" FROM users WHERE id = ${id}`);
+  if (!row) return null;
+  const { sessionsValidAfter, ...user } = row;
+  return { user, sessionsValidAfter: sessionsValidAfter === null ? null : Number(sessionsValidAfter) };
 }
 
 export async function findUserByEmail(email: string): Promise<PublicUser | null> {

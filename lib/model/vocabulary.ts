@@ -37,7 +37,7 @@ export const SESSION_STATUSES = ["active", "ended"] as const;
 export type SessionStatus = (typeof SESSION_STATUSES)[number];
 
 /** What an audit event is about. */
-export const AUDIT_ENTITIES = ["record", "session", "enrollment", "course"] as const;
+export const AUDIT_ENTITIES = ["record", "session", "enrollment", "course", "account"] as const;
 export type AuditEntity = (typeof AUDIT_ENTITIES)[number];
 
 /**
@@ -49,6 +49,8 @@ export const AUDIT_ACTIONS = {
   session: ["start", "end", "regenerate_code"],
   enrollment: ["enroll", "status", "import", "invite", "withdraw_invitation", "claim_invitation", "student_number"],
   course: ["create", "settings", "enroll_code", "archive", "restore", "staff_add", "staff_invite", "staff_role", "staff_remove", "staff_claim"],
+  // How a person signs in (SPEC §13): `to`/`from` name the provider, `note` the identity's e-mail.
+  account: ["sso_signup", "identity_link", "identity_unlink", "password_set", "password_change", "sign_out_everywhere"],
 } as const satisfies Record<AuditEntity, readonly string[]>;
 export type AuditAction = { [E in AuditEntity]: (typeof AUDIT_ACTIONS)[E][number] }[AuditEntity];
 

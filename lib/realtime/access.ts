@@ -12,6 +12,12 @@ import type { RollcallServer } from "./io";
  */
 export function accessRevocation(io: RollcallServer) {
   return (event: DomainEvent): void => {
+    // Signed out everywhere: every socket of the account closes, on whichever node holds it. A reconnect
+    // presents the old token and is refused at the handshake.
+    if (event.type === "account.sessionsRevoked") {
+      io.in(rooms.user(event.userId)).disconnectSockets(true);
+      return;
+    }
     if (event.type !== "access.revoked") return;
     const leave =
       event.as === "staff"

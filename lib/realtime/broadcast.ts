@@ -102,6 +102,7 @@ export function broadcaster(io: RollcallServer, peers: Peers = noPeers(io)) {
         }
         return;
       case "access.revoked":
+      case "account.sessionsRevoked":
         return; // lib/realtime/access.ts
       default:
         // Every fact is handled above: a new one must be decided here too.
