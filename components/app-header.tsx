@@ -21,7 +21,13 @@ export function AppHeader({ user }: { user: Pick<PublicUser, "name" | "kind"> })
         <div className="flex min-w-0 items-center gap-2 sm:gap-3">
           <p className="min-w-0 truncate text-sm text-slate-700">
             <span className="sr-only">Signed in as </span>
-            <span className="font-medium text-slate-900">{user.name}</span>
+            <Link
+              href="/account"
+              title="Your account"
+              className="rounded font-medium text-slate-900 underline-offset-2 hover:underline focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-brand-600"
+            >
+              {user.name}
+            </Link>
             <span className="ml-2 hidden rounded-full bg-slate-100 px-2 py-0.5 text-xs font-medium capitalize text-slate-700 sm:inline">{user.kind}</span>
           </p>
           <SignOutButton />

@@ -28,6 +28,11 @@ export function baseURL(): string {
   return `http://localhost:${Number(process.env.E2E_PORT ?? 3210)}`;
 }
 
+/** The e2e server configured for single sign-on (E2E_PORT + 1), with its OpenID provider on the port after it. */
+export function ssoBaseURL(): string {
+  return `http://localhost:${Number(process.env.E2E_PORT ?? 3210) + 1}`;
+}
+
 /** The demo teacher through the REST API (bearer token), with the demo course CS101. */
 export type Teacher = { user: E2EUser; api: APIRequestContext; courseId: string; enrollCode: string };
 
@@ -56,15 +61,19 @@ type TestFixtures = {
 };
 
 type WorkerFixtures = {
+  /** Which e2e server the fixtures act on: `baseURL()`, or `ssoBaseURL()` in a spec about single sign-on (with `test.use`). */
+  appURL: string;
   /** Anonymous client for the e2e server's test-only paths. */
   e2eApi: APIRequestContext;
   teacher: Teacher;
 };
 
 export const test = base.extend<TestFixtures, WorkerFixtures>({
+  appURL: [baseURL(), { scope: "worker", option: true }],
+
   e2eApi: [
-    async ({ playwright }, use) => {
-      const api = await playwright.request.newContext({ baseURL: baseURL() });
+    async ({ playwright, appURL }, use) => {
+      const api = await playwright.request.newContext({ baseURL: appURL });
       await use(api);
       await api.dispose();
     },
@@ -72,9 +81,9 @@ export const test = base.extend<TestFixtures, WorkerFixtures>({
   ],
 
   teacher: [
-    async ({ e2eApi, playwright }, use) => {
+    async ({ e2eApi, playwright, appURL }, use) => {
       const user = await tokenFor(e2eApi, DEMO_TEACHER_EMAIL);
-      const api = await playwright.request.newContext({ baseURL: baseURL(), extraHTTPHeaders: bearer(user) });
+      const api = await playwright.request.newContext({ baseURL: appURL, extraHTTPHeaders: bearer(user) });
       const courses = (await (await api.get("/api/courses")).json()).courses as Array<{ id: string; code: string | null }>;
       const cs101 = courses.find((c) => c.code === "CS101")!;
       const detail = await (await api.get(`/api/courses/${cs101.id}`)).json();
@@ -101,36 +110,36 @@ export const test = base.extend<TestFixtures, WorkerFixtures>({
     });
   },
 
-  signIn: async ({}, use) => {
+  signIn: async ({ appURL }, use) => {
     await use(async (context, user) => {
       await context.addCookies([
         {
           name: "next-auth.session-token",
           value: user.token,
-          domain: new URL(baseURL()).hostname,
+          domain: new URL(appURL).hostname,
           path: "/",
           httpOnly: true,
           sameSite: "Lax",
           expires: Math.floor(Date.parse(user.expiresAt) / 1000),
         },
       ]);
-      const me = await context.request.get(`${baseURL()}/api/me`);
+      const me = await context.request.get(`${appURL}/api/me`);
       expect(me.status(), `signed in as ${user.email}`).toBe(200);
       expect((await me.json()).user.email).toBe(user.email);
     });
   },
 
-  signOut: async ({}, use) => {
+  signOut: async ({ appURL }, use) => {
     await use(async (context) => {
       await context.clearCookies({ name: /session-token/ });
-      expect((await context.request.get(`${baseURL()}/api/me`)).status()).toBe(401);
+      expect((await context.request.get(`${appURL}/api/me`)).status()).toBe(401);
     });
   },
 
-  apiAs: async ({ playwright }, use) => {
+  apiAs: async ({ playwright, appURL }, use) => {
     const made: APIRequestContext[] = [];
     await use(async (user) => {
-      const api = await playwright.request.newContext({ baseURL: baseURL(), extraHTTPHeaders: bearer(user) });
+      const api = await playwright.request.newContext({ baseURL: appURL, extraHTTPHeaders: bearer(user) });
       made.push(api);
       return api;
     });

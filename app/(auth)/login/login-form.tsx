@@ -7,9 +7,11 @@ import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
 import { Card } from "@/components/ui/card";
 import { Field } from "@/components/ui/field";
+import { OrDivider, SsoButtons } from "@/components/auth/sso-buttons";
+import type { SsoProviderInfo } from "@/lib/model/sso";
 import { signInWaitSeconds } from "./actions";
 
-type Props = { callbackUrl: string; registerHref: string; purpose: string | null };
+type Props = { callbackUrl: string; registerHref: string; purpose: string | null; providers: SsoProviderInfo[] };
 
 export function waitText(seconds: number): string {
   if (seconds < 60) return `${seconds} second${seconds === 1 ? "" : "s"}`;
@@ -17,7 +19,7 @@ export function waitText(seconds: number): string {
   return `${minutes} minute${minutes === 1 ? "" : "s"}`;
 }
 
-export function LoginForm({ callbackUrl, registerHref, purpose }: Props) {
+export function LoginForm({ callbackUrl, registerHref, purpose, providers }: Props) {
   const [error, setError] = useState<string | null>(null);
   const [pending, setPending] = useState(false);
   const errorRef = useRef<HTMLDivElement>(null);
@@ -59,7 +61,15 @@ export function LoginForm({ callbackUrl, registerHref, purpose }: Props) {
     <Card className="p-6 sm:p-8">
       <h1 className="text-2xl font-bold tracking-tight">Sign in</h1>
       {purpose ? <p className="mt-1 text-slate-700">{purpose}</p> : <p className="mt-1 text-slate-600">Welcome back.</p>}
-      <form method="post" onSubmit={onSubmit} noValidate className="mt-6 flex flex-col gap-4" aria-busy={pending}>
+      {providers.length > 0 ? (
+        <>
+          <div className="mt-6">
+            <SsoButtons providers={providers} callbackUrl={callbackUrl} verb="Sign in with" />
+          </div>
+          <OrDivider>or with your e-mail and password</OrDivider>
+        </>
+      ) : null}
+      <form method="post" onSubmit={onSubmit} noValidate className={`${providers.length > 0 ? "" : "mt-6 "}flex flex-col gap-4`} aria-busy={pending}>
         {error ? (
           <div ref={errorRef} tabIndex={-1} className="outline-none">
             <Alert tone="error">{error}</Alert>

@@ -2,6 +2,9 @@ import type { Metadata } from "next";
 import { redirect } from "next/navigation";
 import { safeCallbackUrl, withCallback } from "@/lib/auth/callback-url";
 import { getPageUser } from "@/lib/auth/page";
+import { ssoProviderList } from "@/lib/auth/sso-providers";
+import { getEnv } from "@/lib/env";
+import { isSsoError, ssoErrorPath } from "@/lib/model/sso";
 import { LoginForm } from "./login-form";
 
 export const metadata: Metadata = { title: "Sign in" };
@@ -11,8 +14,18 @@ type Props = { searchParams: Promise<Record<string, string | string[] | undefine
 export default async function LoginPage({ searchParams }: Props) {
   const params = await searchParams;
   const callbackUrl = safeCallbackUrl(params.callbackUrl);
+  // next-auth sends some failed single sign-ons here with `error`: they have their own page.
+  const error = Array.isArray(params.error) ? params.error[0] : params.error;
+  if (error) redirect(ssoErrorPath(isSsoError(error) ? error : "Callback", { callbackUrl }));
   if (await getPageUser()) redirect(callbackUrl);
-  return <LoginForm callbackUrl={callbackUrl} registerHref={withCallback("/register", callbackUrl)} purpose={purposeOf(callbackUrl)} />;
+  return (
+    <LoginForm
+      callbackUrl={callbackUrl}
+      registerHref={withCallback("/register", callbackUrl)}
+      purpose={purposeOf(callbackUrl)}
+      providers={ssoProviderList(getEnv().SSO)}
+    />
+  );
 }
 
 /** A line above the form when sign-in interrupts something the visitor was doing. */

@@ -2,6 +2,7 @@ import type { Metadata } from "next";
 import { redirect } from "next/navigation";
 import { safeCallbackUrl, withCallback } from "@/lib/auth/callback-url";
 import { getPageUser } from "@/lib/auth/page";
+import { ssoProviderList } from "@/lib/auth/sso-providers";
 import { getEnv } from "@/lib/env";
 import { RegisterForm } from "./register-form";
 
@@ -19,6 +20,7 @@ export default async function RegisterPage({ searchParams }: Props) {
       loginHref={withCallback("/login", callbackUrl)}
       allowTeacher={getEnv().ALLOW_TEACHER_SIGNUP}
       forCheckIn={callbackUrl.startsWith("/join")}
+      providers={ssoProviderList(getEnv().SSO)}
     />
   );
 }

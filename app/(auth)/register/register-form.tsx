@@ -7,20 +7,24 @@ import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
 import { Card } from "@/components/ui/card";
 import { Field } from "@/components/ui/field";
+import { OrDivider, SsoButtons } from "@/components/auth/sso-buttons";
 import { api } from "@/lib/api/client";
+import type { SsoProviderInfo } from "@/lib/model/sso";
 
-type Props = { callbackUrl: string; loginHref: string; allowTeacher: boolean; forCheckIn: boolean };
+type Props = { callbackUrl: string; loginHref: string; allowTeacher: boolean; forCheckIn: boolean; providers: SsoProviderInfo[] };
 type FieldName = "name" | "email" | "password" | "kind";
 type Issue = { path: string; message: string };
 
 const FIELD_IDS: Record<FieldName, string> = { name: "register-name", email: "register-email", password: "register-password", kind: "register-kind-student" };
 
-export function RegisterForm({ callbackUrl, loginHref, allowTeacher, forCheckIn }: Props) {
+export function RegisterForm({ callbackUrl, loginHref, allowTeacher, forCheckIn, providers }: Props) {
   const [fieldErrors, setFieldErrors] = useState<Partial<Record<FieldName, string>>>({});
   const [error, setError] = useState<string | null>(null);
   const [emailTaken, setEmailTaken] = useState(false);
   const [pending, setPending] = useState(false);
   const errorRef = useRef<HTMLDivElement>(null);
+  const formRef = useRef<HTMLFormElement>(null);
+  const sso = providers.length > 0;
 
   function fail(message: string | null, fields: Partial<Record<FieldName, string>> = {}) {
     setError(message);
@@ -71,11 +75,59 @@ export function RegisterForm({ callbackUrl, loginHref, allowTeacher, forCheckIn 
     window.location.assign(callbackUrl);
   }
 
+  const kindChoice = (
+    <>
+      {allowTeacher ? (
+        <fieldset className="flex flex-col gap-2" aria-describedby={fieldErrors.kind ? "register-kind-error" : undefined}>
+          <legend className="mb-1.5 text-sm font-medium text-slate-800">I am a</legend>
+          <div className="grid grid-cols-2 gap-3">
+            {(["student", "teacher"] as const).map((k) => (
+              <label
+                key={k}
+                className="flex cursor-pointer items-center gap-3 rounded-lg border border-slate-300 bg-white px-4 py-3 text-base has-[:checked]:border-brand-600 has-[:checked]:bg-brand-50 has-[:focus-visible]:outline-2 has-[:focus-visible]:outline-offset-2 has-[:focus-visible]:outline-brand-600"
+              >
+                <input
+                  type="radio"
+                  id={`register-kind-${k}`}
+                  name="kind"
+                  value={k}
+                  defaultChecked={k === "student"}
+                  className="h-4 w-4 accent-brand-600"
+                />
+                <span className="font-medium">{k === "student" ? "Student" : "Teacher"}</span>
+              </label>
+            ))}
+          </div>
+          {fieldErrors.kind ? (
+            <p id="register-kind-error" className="text-sm text-red-700">
+              {fieldErrors.kind}
+            </p>
+          ) : null}
+        </fieldset>
+      ) : (
+        <p className="text-sm text-slate-600">Accounts created here are student accounts. Teacher accounts are set up by an administrator.</p>
+      )}
+    </>
+  );
+
   return (
     <Card className="p-6 sm:p-8">
       <h1 className="text-2xl font-bold tracking-tight">Create your account</h1>
       <p className="mt-1 text-slate-700">{forCheckIn ? "Create an account to finish checking in. It takes a minute." : "Students check in with one scan; teachers see the room fill in live."}</p>
-      <form method="post" onSubmit={onSubmit} noValidate className="mt-6 flex flex-col gap-4" aria-busy={pending}>
+      <form ref={formRef} method="post" onSubmit={onSubmit} noValidate className="mt-6 flex flex-col gap-4" aria-busy={pending}>
+        {sso ? (
+          <>
+            {/* With single sign-on, the choice comes first: it applies to both ways of signing up. */}
+            {kindChoice}
+            <SsoButtons
+              providers={providers}
+              callbackUrl={callbackUrl}
+              verb="Sign up with"
+              intent={() => ({ purpose: "signup", kind: formRef.current?.querySelector<HTMLInputElement>('input[name="kind"]:checked')?.value === "teacher" ? "teacher" : "student" })}
+            />
+            <OrDivider>or with your e-mail and a password</OrDivider>
+          </>
+        ) : null}
         {error ? (
           <div ref={errorRef} tabIndex={-1} className="outline-none">
             <Alert tone="error">
@@ -112,36 +164,7 @@ export function RegisterForm({ callbackUrl, loginHref, allowTeacher, forCheckIn 
           error={fieldErrors.password}
           hint="At least 8 characters."
         />
-        {allowTeacher ? (
-          <fieldset className="flex flex-col gap-2" aria-describedby={fieldErrors.kind ? "register-kind-error" : undefined}>
-            <legend className="mb-1.5 text-sm font-medium text-slate-800">I am a</legend>
-            <div className="grid grid-cols-2 gap-3">
-              {(["student", "teacher"] as const).map((k) => (
-                <label
-                  key={k}
-                  className="flex cursor-pointer items-center gap-3 rounded-lg border border-slate-300 bg-white px-4 py-3 text-base has-[:checked]:border-brand-600 has-[:checked]:bg-brand-50 has-[:focus-visible]:outline-2 has-[:focus-visible]:outline-offset-2 has-[:focus-visible]:outline-brand-600"
-                >
-                  <input
-                    type="radio"
-                    id={`register-kind-${k}`}
-                    name="kind"
-                    value={k}
-                    defaultChecked={k === "student"}
-                    className="h-4 w-4 accent-brand-600"
-                  />
-                  <span className="font-medium">{k === "student" ? "Student" : "Teacher"}</span>
-                </label>
-              ))}
-            </div>
-            {fieldErrors.kind ? (
-              <p id="register-kind-error" className="text-sm text-red-700">
-                {fieldErrors.kind}
-              </p>
-            ) : null}
-          </fieldset>
-        ) : (
-          <p className="text-sm text-slate-600">Accounts created here are student accounts. Teacher accounts are set up by an administrator.</p>
-        )}
+        {sso ? null : kindChoice}
         <Button type="submit" size="lg" disabled={pending} className="mt-2 w-full">
           {pending ? "Creating account…" : "Create account"}
         </Button>
