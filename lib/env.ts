@@ -4,7 +4,7 @@ import path from "node:path";
 import { z } from "zod";
 import type { PhoneReach } from "./model/site";
 import { currentNetwork, isLoopbackHost, rankLanAddresses, type LanAddress, type NetworkView } from "./network";
-import { processSingleton } from "./process-store";
+import { processSingleton, setProcessValue } from "./process-store";
 
 const DOMAIN = /^(?=.{1,253}$)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/i;
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -264,8 +264,15 @@ function persistedSecret(dir: string): string {
   }
 }
 
+const envKey = () => `env:${process.env.DATABASE_PATH ?? ""}:${process.env.DATABASE_URL ?? ""}`;
+
 export function getEnv(): Env {
-  return processSingleton(`env:${process.env.DATABASE_PATH ?? ""}:${process.env.DATABASE_URL ?? ""}`, () => loadEnv());
+  return processSingleton(envKey(), () => loadEnv());
+}
+
+/** Forgets the settings read so far: the next getEnv() reads the environment again (tests that change a setting). */
+export function reloadEnv(): void {
+  setProcessValue(envKey(), undefined);
 }
 
 /**

@@ -3,6 +3,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { HELD_SCAN_COOKIE } from "@/lib/api/cookies";
 import { advanceClock, now, setClockOffset } from "@/lib/clock";
 import { getDb } from "@/lib/db/client";
+import { reloadEnv } from "@/lib/env";
 import { setProcessValue } from "@/lib/process-store";
 import { ApiClient, emitAck, registerAndLogin } from "../api";
 import { classroom, liveCode, MIN, startSession } from "../attendance-fixtures";
@@ -23,7 +24,7 @@ function setEnv(vars: Record<string, string | undefined>) {
     if (v === undefined) delete process.env[k];
     else process.env[k] = v;
   }
-  setProcessValue(`env:${process.env.DATABASE_PATH ?? ""}`, undefined);
+  reloadEnv();
 }
 
 /** A person at the provider, with the claims a test chose. */
