@@ -24,7 +24,7 @@ import { wireSubscribers } from "@/server/wire";
  * left out; the Playwright suite covers that against the production server.
  */
 type Handler = (req: Request, ctx: { params: Promise<Record<string, string | string[]>> }) => Promise<Response>;
-type Route = { pattern: RegExp; names: string[]; file: string; catchAll: boolean };
+type Route = { pattern: RegExp; names: string[]; file: string; catchAll: boolean; depth: number };
 
 const API_DIR = path.resolve(__dirname, "../app/api");
 
@@ -47,11 +47,12 @@ function findRoutes(dir: string, segments: string[] = []): Route[] {
           return `/${s}`;
         })
         .join("");
-      out.push({ pattern: new RegExp(`^/api${re}$`), names, file: full, catchAll });
+      out.push({ pattern: new RegExp(`^/api${re}$`), names, file: full, catchAll, depth: segments.length });
     }
   }
-  // Static segments before dynamic ones, catch-alls last, as Next resolves them.
-  return out.sort((a, b) => Number(a.catchAll) - Number(b.catchAll) || a.names.length - b.names.length);
+  // Static segments before dynamic ones, catch-alls last and the deeper one first (`auth/[...nextauth]` before
+  // `[...path]`), as Next resolves them.
+  return out.sort((a, b) => Number(a.catchAll) - Number(b.catchAll) || a.names.length - b.names.length || b.depth - a.depth);
 }
 
 async function toRequest(req: IncomingMessage, base: string): Promise<Request> {
