@@ -9,6 +9,9 @@ export class SsoBrowser {
   /** Every URL visited, in order. */
   readonly visited: string[] = [];
 
+  /** `headers` go with every request (a test's client address: `x-forwarded-for`, which the test server trusts). */
+  constructor(private readonly headers: Record<string, string> = {}) {}
+
   cookies(origin: string): Map<string, string> {
     let jar = this.jars.get(origin);
     if (!jar) this.jars.set(origin, (jar = new Map()));
@@ -22,7 +25,7 @@ export class SsoBrowser {
   /** One request, no redirect followed; cookies stored for the response's origin. */
   async fetch(url: string, init: { method?: string; form?: Record<string, string>; json?: unknown; headers?: Record<string, string> } = {}): Promise<Response> {
     const { origin } = new URL(url);
-    const headers: Record<string, string> = { ...(init.headers ?? {}) };
+    const headers: Record<string, string> = { ...this.headers, ...(init.headers ?? {}) };
     const cookie = this.cookieHeader(origin);
     if (cookie) headers.cookie = cookie;
     let body: string | undefined;

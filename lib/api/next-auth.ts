@@ -158,7 +158,7 @@ async function ssoCallback(req: Request, segments: string[], provider: SsoProvid
   }
   const teacherRequested = intent?.purpose === "signup" && intent.kind === "teacher";
 
-  const res = await callNextAuth(req, segments, authOptions({}, { linkTo, teacherRequested, callbackUrl }));
+  const res = await callNextAuth(req, segments, authOptions({}, { linkTo, teacherRequested, callbackUrl, ip }));
   const location = res.headers.get("location");
   const failure = location ? failedCallback(location, env) : null;
   if (failure !== null) {

@@ -27,9 +27,11 @@ export type SsoCallbackContext = {
   teacherRequested: boolean;
   /** Where the person was going, for the error pages' way back. */
   callbackUrl: string;
+  /** The client's address (a new account counts against registration's limits). */
+  ip: string | null;
 };
 
-const NO_CONTEXT: SsoCallbackContext = { linkTo: null, teacherRequested: false, callbackUrl: "/dashboard" };
+const NO_CONTEXT: SsoCallbackContext = { linkTo: null, teacherRequested: false, callbackUrl: "/dashboard", ip: null };
 
 export function authOptions(hooks: AuthHooks = {}, sso: SsoCallbackContext = NO_CONTEXT): NextAuthOptions {
   const env = getEnv();
@@ -86,13 +88,16 @@ export function authOptions(hooks: AuthHooks = {}, sso: SsoCallbackContext = NO_
         try {
           const { user: local } = await signInWithIdentity(
             read.identity,
-            { linkTo: sso.linkTo, teacherRequested: sso.teacherRequested },
+            { linkTo: sso.linkTo, teacherRequested: sso.teacherRequested, ip: sso.ip },
             { emailDomains: env.SSO.emailDomains, allowTeacherSignup: env.ALLOW_TEACHER_SIGNUP },
           );
           Object.assign(user, { id: local.id, name: local.name, email: local.email, kind: local.kind });
           return true;
         } catch (e) {
           if (e instanceof SsoRefusal) return ssoErrorPath(e.reason, { ...back, domain: e.domain });
+          if (isAppError(e) && e.code === "rate_limited") {
+            return ssoErrorPath("rate_limited", { ...back, retryAfter: Number(e.extra.retryAfterSeconds) || undefined });
+          }
           console.error("[rollcall] single sign-on failed", e);
           return ssoErrorPath("server_error", back);
         }

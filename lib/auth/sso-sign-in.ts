@@ -6,6 +6,7 @@ import { getDb, isUniqueViolation } from "../db/client";
 import type { Queryable } from "../db/database";
 import { newId } from "../ids";
 import type { PublicUser, UserKind } from "../model/vocabulary";
+import { admitRegistration } from "./register-limits";
 import { createUser, findUser, findUserByEmail } from "./users";
 import { emailDomain, isTeachingAffiliation, type SsoIdentity } from "./sso-claims";
 
@@ -20,8 +21,9 @@ import { emailDomain, isTeachingAffiliation, type SsoIdentity } from "./sso-clai
  *   listed in SSO_EMAIL_DOMAINS (the school vouches for its own addresses);
  * - is refused when another account has that e-mail (its owner signs in with
  *   the password and links the provider from the account page);
- * - otherwise creates an account the way registration does (createUser:
- *   invitations claimed in the same transaction, with the identity).
+ * - otherwise creates an account the way registration does: under the same
+ *   per-address limits on new accounts (lib/auth/register-limits.ts), then
+ *   createUser (invitations claimed in the same transaction, with the identity).
  */
 export type SsoPolicy = {
   /** SSO_EMAIL_DOMAINS, lower-cased; null: any domain. */
@@ -34,6 +36,8 @@ export type SsoRequest = {
   linkTo: string | null;
   /** The person chose "teacher" on the sign-up page before going to the provider. */
   teacherRequested: boolean;
+  /** The client's address, for registration's limits on new accounts; null where no request is behind it. */
+  ip: string | null;
 };
 
 export type SsoOutcome = "signed_in" | "linked" | "created";
@@ -95,6 +99,8 @@ async function resolve(identity: SsoIdentity, request: SsoRequest, policy: SsoPo
     (await hasStaffInvitation(db, email)) || isTeachingAffiliation(identity.affiliations) || (request.teacherRequested && policy.allowTeacherSignup)
       ? "teacher"
       : "student";
+  // A new account, as registering makes one: a script with many provider accounts is held to registration's pace.
+  if (request.ip !== null) await admitRegistration(request.ip);
   const user = await createUser({ name: identity.name ?? email.slice(0, email.indexOf("@")), email, kind }, null, async (tx, created) => {
     await insertIdentity(tx, created.id, identity, created.id, "sso_signup");
   });

@@ -4,7 +4,9 @@ import { HELD_SCAN_COOKIE } from "@/lib/api/cookies";
 import { advanceClock, now, setClockOffset } from "@/lib/clock";
 import { getDb } from "@/lib/db/client";
 import { reloadEnv } from "@/lib/env";
-import { setProcessValue } from "@/lib/process-store";
+import { admitRegistration } from "@/lib/auth/register-limits";
+import { isAppError } from "@/lib/errors";
+import { resetLimitState } from "@/lib/limits/store";
 import { ApiClient, emitAck, registerAndLogin } from "../api";
 import { classroom, liveCode, MIN, startSession } from "../attendance-fixtures";
 import { startTestIdp, type TestAccountClaims, type TestIdp } from "../oidc-provider";
@@ -383,6 +385,33 @@ describe("sessions after single sign-on", () => {
     expect((await me(b)).status).toBe(200);
   });
 
+  it("holds new accounts to registration's limits per address, while people with an account keep signing in", async () => {
+    const address = "198.51.100.77";
+    const known = person();
+    expect((await ssoRoundTrip(new SsoBrowser({ "x-forwarded-for": address }), server.url, known.login)).landedOn).toBe("/dashboard");
+    // The address registers as fast as registration allows, until it is refused.
+    let refused = false;
+    for (let i = 0; i < 5000 && !refused; i++) {
+      await admitRegistration(address).catch((e) => {
+        if (!isAppError(e) || e.code !== "rate_limited") throw e;
+        refused = true;
+      });
+    }
+    expect(refused).toBe(true);
+
+    const newcomer = person();
+    const r = await ssoRoundTrip(new SsoBrowser({ "x-forwarded-for": address }), server.url, newcomer.login);
+    expect(r.landedOn).toMatch(/^\/login\/error\?error=rate_limited&provider=oidc&retryAfter=\d+$/);
+    expect(await usersWithEmail(newcomer.email)).toHaveLength(0);
+    // Signing in to an account that exists makes nothing: not limited.
+    const again = new SsoBrowser({ "x-forwarded-for": address });
+    expect((await ssoRoundTrip(again, server.url, known.login)).landedOn).toBe("/dashboard");
+    expect((await me(again)).body.user.email).toBe(known.email);
+    // Another address is unaffected.
+    expect((await ssoRoundTrip(new SsoBrowser({ "x-forwarded-for": "198.51.100.78" }), server.url, newcomer.login)).landedOn).toBe("/dashboard");
+    resetLimitState();
+  });
+
   it("stops answering failed callbacks from an address past its budget, without asking the provider", async () => {
     const { SSO_LIMITS } = await import("@/lib/auth/sso-limits");
     const b = new SsoBrowser();
@@ -393,6 +422,6 @@ describe("sessions after single sign-on", () => {
     const { url } = await b.follow(`${server.url}/api/auth/callback/oidc?code=x&state=y`);
     expect(idp.hits("/.well-known/openid-configuration")).toBe(asked);
     expect(url).toMatch(/\/login\/error\?error=rate_limited&provider=oidc&retryAfter=\d+$/);
-    setProcessValue("limits.sso", undefined);
+    resetLimitState();
   });
 });

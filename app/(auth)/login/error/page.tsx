@@ -68,7 +68,7 @@ function explain(error: SsoError, p: { provider: string; callbackUrl: string; do
     case "rate_limited":
       return {
         title: "Too many attempts",
-        body: [`Too many sign-ins failed from your network. Try again in ${p.retryAfter > 60 ? `${Math.ceil(p.retryAfter / 60)} minutes` : "a minute"}.`],
+        body: [`Too many sign-in attempts came from your network. Try again in ${p.retryAfter > 60 ? `${Math.ceil(p.retryAfter / 60)} minutes` : "a minute"}.`],
         action: back,
       };
     case "OAuthSignin":
