@@ -33,7 +33,7 @@ export default async function AccountPage({ searchParams }: Props) {
             <dt className="text-slate-600">Name</dt>
             <dd className="font-medium text-slate-900">{user.name}</dd>
             <dt className="text-slate-600">E-mail</dt>
-            <dd className="break-all font-medium text-slate-900">{user.email}</dd>
+            <dd className="font-medium [overflow-wrap:anywhere] text-slate-900">{user.email}</dd>
             <dt className="text-slate-600">Account</dt>
             <dd className="font-medium capitalize text-slate-900">{user.kind}</dd>
           </dl>

@@ -48,8 +48,10 @@ export function SignInMethods({ methods, providers, linked }: Props) {
           <li key={identity.id} className="flex flex-wrap items-center justify-between gap-3 px-4 py-3">
             <div className="min-w-0">
               <p className="font-medium text-slate-900">{identity.providerName}</p>
-              <p className="break-all text-sm text-slate-600">
-                {identity.email ? `${identity.email} · ` : ""}linked <LocalTime iso={identity.linkedAt} format="date" />
+              <p className="text-sm text-slate-600">
+                {/* A long address breaks where it must; the words after it do not. */}
+                {identity.email ? <span className="[overflow-wrap:anywhere]">{identity.email}</span> : null}
+                {identity.email ? " · " : ""}linked <LocalTime iso={identity.linkedAt} format="date" />
               </p>
             </div>
             {ways > 1 ? (
