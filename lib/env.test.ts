@@ -93,7 +93,7 @@ describe("loadEnv", () => {
 });
 
 describe("single sign-on settings", () => {
-  const base = { AUTH_SECRET: "x".repeat(40), DATABASE_PATH: "/tmp/rollcall-env-sso.db" };
+  const base = { AUTH_SECRET: "x".repeat(40), DATABASE_PATH: "/tmp/rollcall-env-sso.db", APP_URL: "https://rollcall.example.edu" };
   const oidc = { AUTH_OIDC_ISSUER: "https://login.example.edu/realms/campus/", AUTH_OIDC_ID: "rollcall", AUTH_OIDC_SECRET: "s3cret" };
 
   it("switches nothing on when no variable is set (empty ones count as unset)", () => {
@@ -128,6 +128,13 @@ describe("single sign-on settings", () => {
     expect(() => loadEnv({ ...base, AUTH_OIDC_NAME: "Example University" })).toThrow(/^Invalid setting AUTH_OIDC_ISSUER: missing/);
     expect(() => loadEnv({ ...base, AUTH_GOOGLE_HD: "example.edu" })).toThrow(/^Invalid setting AUTH_GOOGLE_ID: missing; Google sign-in needs/);
     expect(() => loadEnv({ ...base, AUTH_ENTRA_ID: "a", AUTH_ENTRA_SECRET: "b" })).toThrow(/^Invalid setting AUTH_ENTRA_TENANT: missing/);
+  });
+
+  it("needs APP_URL (or NEXTAUTH_URL) set, not guessed, once a provider is on", () => {
+    const unset = { AUTH_SECRET: base.AUTH_SECRET, DATABASE_PATH: base.DATABASE_PATH };
+    expect(() => loadEnv({ ...unset, ...oidc })).toThrow(/^Invalid setting APP_URL: missing; single sign-on needs the public address/);
+    expect(loadEnv({ ...unset, ...oidc, NEXTAUTH_URL: "https://rollcall.example.edu" }).SSO.oidc).not.toBeNull();
+    expect(loadEnv(unset).SSO.oidc).toBeNull();
   });
 
   it("refuses values that cannot work", () => {

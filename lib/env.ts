@@ -184,6 +184,13 @@ export function loadEnv(source: Record<string, string | undefined> = process.env
     throw new EnvError(`Invalid setting ${String(first.path[0])}: ${first.message}`);
   }
   const v = parsed.data;
+  const sso = loadSso(source);
+  // A provider sends people back to one registered address: a guessed LAN address would fail every sign-in there.
+  if (ssoEnabled(sso) && !v.APP_URL && !source.NEXTAUTH_URL?.trim()) {
+    throw new EnvError(
+      "Invalid setting APP_URL: missing; single sign-on needs the public address people open Rollcall at, e.g. https://rollcall.example.edu (providers send them back to APP_URL/api/auth/callback/<provider>)",
+    );
+  }
   const databasePath = path.resolve(v.DATABASE_PATH);
   const lan = v.APP_URL ? [] : rankLanAddresses(network());
   const scheme = v.HTTPS ? "https" : "http";
@@ -202,7 +209,7 @@ export function loadEnv(source: Record<string, string | undefined> = process.env
     TRUST_PROXY: v.TRUST_PROXY,
     HTTPS: v.HTTPS,
     NEXT_DIST_DIR: v.NEXT_DIST_DIR,
-    SSO: loadSso(source),
+    SSO: sso,
   };
 }
 

@@ -2,7 +2,7 @@ import { describe, expect, it, vi } from "vitest";
 import { loadEnv } from "../env";
 import { entraProvider, googleProvider, identityFromClaims, oidcProvider, ssoProviderList, ssoProviders } from "./sso-providers";
 
-const base = { AUTH_SECRET: "x".repeat(40), DATABASE_PATH: "/tmp/rollcall-sso-providers.db" };
+const base = { AUTH_SECRET: "x".repeat(40), DATABASE_PATH: "/tmp/rollcall-sso-providers.db", APP_URL: "https://rollcall.example.edu" };
 
 describe("providers from the settings", () => {
   it("has none when nothing is configured, so the sign-in pages show no button", () => {
