@@ -33,15 +33,15 @@ export function ensureBuild(log: (line: string) => void): BuildInfo {
 export function ensureBuildIn(distDir: string, log: (line: string) => void, o: { cwd?: string; label?: string } = {}): BuildInfo {
   const cwd = o.cwd ?? process.cwd();
   const at = (p: string) => path.resolve(cwd, p);
-  const label = o.label ?? "build";
+  const what = o.label ? `${o.label} build` : "build";
   const started = performance.now();
   const buildId = at(path.join(distDir, "BUILD_ID"));
   const builtAt = existsSync(buildId) ? statSync(buildId).mtimeMs : 0;
   const newest = Math.max(...SOURCE_DIRS.map((d) => newestMtime(at(d))), ...SOURCE_FILES.map((f) => newestMtime(at(f))));
   if (builtAt && builtAt >= newest) return { distDir, rebuilt: false, ms: 0, reason: "up to date" };
 
-  const reason = builtAt ? `sources changed since the last ${label} build` : `no ${label} build yet`;
-  log(`${label}: ${reason}; running \`next build\` into ${distDir} …`);
+  const reason = builtAt ? `sources changed since the last ${what}` : `no ${what} yet`;
+  log(`${o.label ?? "rollcall"}: ${reason}; running \`next build\` into ${distDir} …`);
   const tsconfigFile = at("tsconfig.json");
   const tsconfig = existsSync(tsconfigFile) ? readFileSync(tsconfigFile) : null;
   const r = spawnSync(process.execPath, [require.resolve("next/dist/bin/next"), "build"], {
