@@ -87,6 +87,11 @@ export function connectSocket(url: string, o: { token?: string; cookie?: string;
 export function connected(socket: ClientSocket): Promise<string | null> {
   return new Promise((resolve) => {
     socket.once("connect", () => resolve(null));
+    // A process that dies mid-handshake (`--kill`) closes the transport before Socket.IO's CONNECT: no connect_error follows.
+    socket.io.once("close", (reason) => resolve(`closed: ${String(reason)}`));
+    const timer = setTimeout(() => resolve("timeout"), ACK_TIMEOUT_MS + 5_000);
+    timer.unref();
+    socket.once("connect", () => clearTimeout(timer));
     socket.once("connect_error", (e) => {
       // Transport failures carry the underlying cause (a reset, a refused upgrade) in `description`.
       const cause = (e as Error & { description?: unknown }).description;
