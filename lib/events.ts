@@ -26,6 +26,19 @@ export type DomainEvent =
       /** A student's own check-in, or a mark by staff. */
       via: "checkin" | "mark";
     }
+  /**
+   * A student's record was taken back (undo of "mark remaining"): they are "not yet" again. `counts` as of
+   * this change's commit; `at` is when it was taken back.
+   */
+  | {
+      type: "attendance.unmarked";
+      courseId: string;
+      sessionId: string;
+      studentId: string;
+      previous: AttendanceStatus;
+      at: string;
+      counts: Counts;
+    }
   | { type: "attendance.flagged"; courseId: string; flag: FlaggedDto }
   | {
       type: "enrollment.changed";

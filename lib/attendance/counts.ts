@@ -80,6 +80,7 @@ export function countsCache(event: DomainEvent): void {
   if (!c.enabled) return;
   switch (event.type) {
     case "attendance.marked":
+    case "attendance.unmarked":
       c.bySession.set(event.sessionId, { ...event.counts });
       return;
     case "session.ended":

@@ -50,6 +50,13 @@ export function broadcaster(io: RollcallServer, peers: Peers = noPeers(io)) {
         stats.schedule(event.sessionId, counts);
         return;
       }
+      case "attendance.unmarked": {
+        const { sessionId, studentId, at, counts } = event;
+        emit([rooms.staff(sessionId), rooms.course(event.courseId)], "attendance:unmarked", { sessionId, studentId, at, counts });
+        emit(rooms.user(studentId), "attendance:unmarked", { sessionId, studentId, at });
+        stats.schedule(sessionId, counts);
+        return;
+      }
       case "attendance.flagged":
         emit(rooms.staff(event.flag.sessionId), "attendance:flagged", event.flag);
         return;

@@ -23,6 +23,11 @@ export type CourseUpdate = {
 export interface ServerToClientEvents {
   "session:code": (p: CodeDto & { sessionId: string }) => void;
   "attendance:marked": (p: { sessionId: string; record: RecordDto; counts?: Counts }) => void;
+  /**
+   * A record was taken back (undo of "mark remaining", not in SPEC §5's list): the student is "not yet" again.
+   * `at` orders it against records (`updatedAt`); `counts` to staff only.
+   */
+  "attendance:unmarked": (p: { sessionId: string; studentId: string; at: string; counts?: Counts }) => void;
   "attendance:flagged": (p: FlaggedDto) => void;
   "session:stats": (p: { sessionId: string; counts: Counts }) => void;
   "session:started": (p: { session: SessionDto; courseId: string; courseName: string }) => void;
