@@ -27,7 +27,7 @@ export function describe(e: AuditEventDto): { what: string; change: string | nul
     case "checkin_flagged":
       return { what: `${e.studentName ?? "A student"} was refused: this device had checked in ${e.otherStudent?.name ?? "another student"}`, change: null };
     case "mark":
-      return { what: `Marked ${e.studentName ?? "a student"}`, change: e.from ? `${word(e.from)} → ${word(e.to)}` : word(e.to) };
+      return { what: `Marked ${e.studentName ?? "a student"}`, change: e.from ? `${word(e.from)} → ${word(e.to) ?? STATUS_LABEL.unmarked}` : word(e.to) };
     default:
       return { what: e.action, change: e.from || e.to ? `${word(e.from) ?? "—"} → ${word(e.to) ?? "—"}` : null };
   }

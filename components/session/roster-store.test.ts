@@ -78,6 +78,25 @@ describe("roster store", () => {
     expect(store.getSnapshot().rows.get("s0")!.status).toBe("absent");
   });
 
+  it("takes a record back to 'not yet' on unmark, unless a newer record came after the undo", () => {
+    const store = createRosterStore({ roster: roster(3), counts: counts(0, 3) });
+    store.push(record("s0", "Student 0000", "absent", 1_000, { method: "manual" }));
+    store.push(record("s1", "Student 0001", "absent", 1_000, { method: "manual" }));
+    store.flush();
+    // Same frame: the bulk mark and its undo; s1 was marked present again after the undo.
+    store.push(record("s2", "Student 0002", "absent", 1_000, { method: "manual" }));
+    store.unmark("s2", new Date(2_000).toISOString());
+    store.unmark("s0", new Date(2_000).toISOString());
+    store.push(record("s1", "Student 0001", "present", 3_000, { method: "manual" }));
+    store.unmark("s1", new Date(2_000).toISOString(), counts(1, 3, { unmarked: 2 }));
+    expect(store.flush()).toBe(true);
+    const snap = store.getSnapshot();
+    expect(snap.rows.get("s0")).toEqual(unmarked("s0", "Student 0000"));
+    expect(snap.rows.get("s2")).toEqual(unmarked("s2", "Student 0002"));
+    expect(snap.rows.get("s1")!.status).toBe("present");
+    expect(snap.counts).toEqual(counts(1, 3, { unmarked: 2 }));
+  });
+
   it("ignores a stale record that arrives after a newer one was applied", () => {
     const store = createRosterStore({ roster: roster(2), counts: counts(0, 2) });
     store.push(record("s1", "Student 0001", "excused", 5_000, { method: "manual" }));

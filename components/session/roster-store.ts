@@ -25,6 +25,8 @@ export type RosterStore = {
   reset(roster: readonly RosterRow[], counts: Counts): void;
   /** Queues a record (check-in or mark); `counts`, when given, are the server's counts right after it. */
   push(record: RecordDto, counts?: Counts): void;
+  /** Queues "not yet" for a student whose record was taken back at `at` (undo); a record newer than that still wins. */
+  unmark(studentId: string, at: string, counts?: Counts): void;
   /** Queues new counts alone (e.g. session ended). */
   pushCounts(counts: Counts): void;
   /** Marks a row as flagged (a device reused to check in someone else) without waiting for a resync. */
@@ -54,6 +56,7 @@ export function createRosterStore(initial?: { roster: readonly RosterRow[]; coun
   let pendingReset: { roster: readonly RosterRow[]; counts: Counts } | null = initial ?? null;
   const pendingRecords = new Map<string, RecordDto>();
   const pendingFlags = new Set<string>();
+  const pendingUnmarks = new Map<string, number>();
   let pendingCounts: Counts | null = null;
 
   const store: RosterStore = {
@@ -72,6 +75,14 @@ export function createRosterStore(initial?: { roster: readonly RosterRow[]; coun
       if (counts) pendingCounts = counts;
     },
 
+    unmark(studentId, at, counts) {
+      const t = Date.parse(at);
+      const queued = pendingRecords.get(studentId);
+      if (queued && Date.parse(queued.updatedAt) <= t) pendingRecords.delete(studentId);
+      pendingUnmarks.set(studentId, Math.max(t, pendingUnmarks.get(studentId) ?? t));
+      if (counts) pendingCounts = counts;
+    },
+
     pushCounts(counts) {
       pendingCounts = counts;
     },
@@ -80,7 +91,7 @@ export function createRosterStore(initial?: { roster: readonly RosterRow[]; coun
       pendingFlags.add(studentId);
     },
 
-    hasPending: () => pendingReset !== null || pendingRecords.size > 0 || pendingCounts !== null || pendingFlags.size > 0,
+    hasPending: () => pendingReset !== null || pendingRecords.size > 0 || pendingCounts !== null || pendingFlags.size > 0 || pendingUnmarks.size > 0,
 
     flush() {
       if (!store.hasPending()) return false;
@@ -104,6 +115,15 @@ export function createRosterStore(initial?: { roster: readonly RosterRow[]; coun
         rows = new Map(snapshot.rows);
         order = snapshot.order;
       }
+
+      // Before the records: one written after the undo is newer and replaces the "not yet".
+      for (const [id, t] of pendingUnmarks) {
+        const current = rows.get(id);
+        if (!current || current.updatedAt === null || Date.parse(current.updatedAt) > t) continue;
+        rows.set(id, notYet(current));
+        changed = true;
+      }
+      pendingUnmarks.clear();
 
       let added = false;
       for (const record of pendingRecords.values()) {
@@ -140,6 +160,10 @@ export function createRosterStore(initial?: { roster: readonly RosterRow[]; coun
   };
   if (initial) store.flush();
   return store;
+}
+
+function notYet(row: RosterRow): RosterRow {
+  return { studentId: row.studentId, studentName: row.studentName, status: "unmarked", method: null, checkedInAt: null, lateMinutes: null, markedBy: null, note: null, flagged: false, updatedAt: null };
 }
 
 function sameRow(a: RosterRow, b: RosterRow): boolean {

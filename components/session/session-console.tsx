@@ -22,6 +22,7 @@ import { AuditTrail } from "@/components/records/audit-trail";
 import { SessionTitle } from "@/components/session-title";
 import type { PhoneReach } from "@/lib/model/site";
 import { LoopbackBanner } from "./phone-reach";
+import { MarkRemaining } from "./mark-remaining";
 
 /** The teacher's live console: code, counts, flagged attempts and the roster with one-tap marking. */
 export function SessionConsole({
@@ -131,6 +132,7 @@ export function SessionConsole({
                 <span className="rounded-full bg-orange-700 px-2 text-xs font-bold text-white tabular-nums">{openFlags.length}</span>
               </button>
             ) : null}
+            <MarkRemaining base={base} unmarked={counts.unmarked} hydrated={hydrated} />
             <a href={`/sessions/${encodeURIComponent(sessionId)}/present`} target="_blank" rel="noopener" className={buttonClass("secondary")}>
               Open projector
               <span className="sr-only"> (opens in a new window)</span>

@@ -105,6 +105,11 @@ export function useLiveSession(initial: StaffSessionView): LiveSession {
       store.push(p.record, p.counts);
       scheduler.schedule();
     };
+    const onUnmarked: ServerToClientEvents["attendance:unmarked"] = (p) => {
+      if (p.sessionId !== sessionId) return;
+      store.unmark(p.studentId, p.at, p.counts);
+      scheduler.schedule();
+    };
     const onFlagged: ServerToClientEvents["attendance:flagged"] = (p) => {
       if (p.sessionId !== sessionId) return;
       setFlagged((list) => [p, ...list].slice(0, MAX_FLAGGED));
@@ -128,12 +133,14 @@ export function useLiveSession(initial: StaffSessionView): LiveSession {
     socket.on("session:presence", onPresence);
     socket.on("session:code", onCode);
     socket.on("attendance:marked", onMarked);
+    socket.on("attendance:unmarked", onUnmarked);
     socket.on("attendance:flagged", onFlagged);
     socket.on("session:ended", onEnded);
     return () => {
       socket.off("session:presence", onPresence);
       socket.off("session:code", onCode);
       socket.off("attendance:marked", onMarked);
+      socket.off("attendance:unmarked", onUnmarked);
       socket.off("attendance:flagged", onFlagged);
       socket.off("session:ended", onEnded);
       socket.emit("session:unwatch", { sessionId });
