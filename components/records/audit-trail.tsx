@@ -45,7 +45,7 @@ export function AuditTrail({ sessionId, initial }: { sessionId: string; initial:
   }, [data.events, refetch]);
   useEffect(() => {
     if (!socket) return;
-    const onChange: ServerToClientEvents["attendance:marked"] = (p) => {
+    const onChange = (p: { sessionId: string }) => {
       if (p.sessionId === sessionId) refetch();
     };
     const onFlag: ServerToClientEvents["attendance:flagged"] = (p) => {
@@ -53,10 +53,12 @@ export function AuditTrail({ sessionId, initial }: { sessionId: string; initial:
     };
     const onConnect = () => refetch();
     socket.on("attendance:marked", onChange);
+    socket.on("attendance:unmarked", onChange);
     socket.on("attendance:flagged", onFlag);
     socket.on("connect", onConnect);
     return () => {
       socket.off("attendance:marked", onChange);
+      socket.off("attendance:unmarked", onChange);
       socket.off("attendance:flagged", onFlag);
       socket.off("connect", onConnect);
     };

@@ -40,6 +40,9 @@ export function useCourseChanges(courseId: string, onChange: (c: CourseChange) =
     const ended: ServerToClientEvents["session:ended"] = (p) => handler.current({ type: "session:ended", sessionId: p.sessionId });
     const marked: ServerToClientEvents["attendance:marked"] = (p) =>
       handler.current({ type: "attendance:marked", sessionId: p.sessionId, studentId: p.record.studentId });
+    // A mark taken back (undo of "mark remaining") changes the same figures as a mark.
+    const unmarked: ServerToClientEvents["attendance:unmarked"] = (p) =>
+      handler.current({ type: "attendance:marked", sessionId: p.sessionId, studentId: p.studentId });
     const updated: ServerToClientEvents["course:updated"] = (p) => {
       if (p.courseId === courseId) handler.current({ type: "course:updated" });
     };
@@ -50,12 +53,14 @@ export function useCourseChanges(courseId: string, onChange: (c: CourseChange) =
     socket.on("session:started", started);
     socket.on("session:ended", ended);
     socket.on("attendance:marked", marked);
+    socket.on("attendance:unmarked", unmarked);
     socket.on("course:updated", updated);
     socket.on("enrollment:updated", enrollment);
     return () => {
       socket.off("session:started", started);
       socket.off("session:ended", ended);
       socket.off("attendance:marked", marked);
+      socket.off("attendance:unmarked", unmarked);
       socket.off("course:updated", updated);
       socket.off("enrollment:updated", enrollment);
     };
