@@ -1,10 +1,14 @@
+import { cookies } from "next/headers";
 import Link from "next/link";
+import { parseTheme, THEME_COOKIE } from "@/lib/model/theme";
 import type { PublicUser } from "@/lib/model/vocabulary";
 import { RollcallMark } from "./rollcall-mark";
 import { SignOutButton } from "./sign-out-button";
+import { ThemeToggle } from "./theme-toggle";
 
-/** The bar on every signed-in page: home link, who is signed in, sign out. */
-export function AppHeader({ user }: { user: Pick<PublicUser, "name" | "kind"> }) {
+/** The bar on every signed-in page: home link, who is signed in, the colour theme, sign out. */
+export async function AppHeader({ user }: { user: Pick<PublicUser, "name" | "kind"> }) {
+  const theme = parseTheme((await cookies()).get(THEME_COOKIE)?.value);
   return (
     <header className="border-b border-slate-200 bg-white">
       <a
@@ -30,6 +34,7 @@ export function AppHeader({ user }: { user: Pick<PublicUser, "name" | "kind"> })
             </Link>
             <span className="ml-2 hidden rounded-full bg-slate-100 px-2 py-0.5 text-xs font-medium capitalize text-slate-700 sm:inline">{user.kind}</span>
           </p>
+          <ThemeToggle initial={theme} />
           <SignOutButton />
         </div>
       </div>

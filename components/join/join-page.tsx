@@ -1,7 +1,8 @@
 "use client";
 
-import { useSyncExternalStore } from "react";
+import { useEffect, useSyncExternalStore } from "react";
 import { RollcallMark } from "@/components/rollcall-mark";
+import { storedTheme, themeAttribute } from "@/lib/model/theme";
 import { JoinClient, switchAccount, useSignedInName } from "./join-client";
 
 const noSubscription = () => () => {};
@@ -17,6 +18,11 @@ const notYetKnown = () => undefined;
 export function JoinPage() {
   const token = useSyncExternalStore(noSubscription, tokenInAddress, notYetKnown);
   const signedInAs = useSignedInName();
+  // The page is static: the system setting applies from the first paint (CSS), a stored choice once this runs.
+  useEffect(() => {
+    const attr = themeAttribute(storedTheme(document.cookie));
+    if (attr) document.documentElement.dataset.theme = attr;
+  }, []);
   return (
     <div className="mx-auto flex min-h-dvh w-full max-w-md flex-col px-4 pb-10 pt-4">
       <header className="mb-5 flex items-center justify-between gap-3">

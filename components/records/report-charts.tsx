@@ -11,6 +11,8 @@ import { ATTENDANCE_STATUSES } from "@/lib/model/vocabulary";
 // chart is hidden from screen readers and has a table with the same numbers
 // (visually hidden unless "Show the numbers" is pressed).
 
+/** recharts draws its tooltip in white: the theme's surface instead, so it is readable in dark mode too. */
+const TOOLTIP = { background: "var(--color-white)", borderColor: "var(--color-slate-200)", color: "var(--color-slate-900)" };
 const FILL = { present: "#059669", late: "#f59e0b", absent: "#dc2626", excused: "#0284c7" } as const;
 
 export type SessionBar = { id: string; label: string; present: number; late: number; absent: number; excused: number; none: number };
@@ -74,10 +76,10 @@ export function SessionsChart({ report }: { report: CourseReport }) {
         {hydrated && bars.length > 0 ? (
           <ResponsiveContainer width="100%" height="100%">
             <BarChart accessibilityLayer={false} data={bars} margin={{ top: 8, right: 8, bottom: 8, left: -16 }}>
-              <CartesianGrid strokeDasharray="3 3" vertical={false} />
-              <XAxis dataKey="label" tick={{ fontSize: 12 }} interval="preserveStartEnd" />
-              <YAxis allowDecimals={false} tick={{ fontSize: 12 }} />
-              <Tooltip />
+              <CartesianGrid strokeDasharray="3 3" vertical={false} stroke="var(--color-slate-200)" />
+              <XAxis dataKey="label" tick={{ fontSize: 12, fill: "var(--color-slate-600)" }} interval="preserveStartEnd" />
+              <YAxis allowDecimals={false} tick={{ fontSize: 12, fill: "var(--color-slate-600)" }} />
+              <Tooltip contentStyle={TOOLTIP} cursor={{ fill: "var(--color-slate-100)" }} />
               <Legend wrapperStyle={{ fontSize: 12 }} itemSorter={(item) => ATTENDANCE_STATUSES.indexOf(item.dataKey as (typeof ATTENDANCE_STATUSES)[number])} />
               {ATTENDANCE_STATUSES.map((s) => (
                 <Bar key={s} dataKey={s} name={STATUS_LABEL[s]} stackId="marks" fill={FILL[s]} isAnimationActive={false} />
@@ -143,10 +145,10 @@ export function RatesChart({ report }: { report: CourseReport }) {
         {hydrated ? (
           <ResponsiveContainer width="100%" height="100%">
             <BarChart accessibilityLayer={false} data={buckets} margin={{ top: 8, right: 8, bottom: 8, left: -16 }}>
-              <CartesianGrid strokeDasharray="3 3" vertical={false} />
-              <XAxis dataKey="label" tick={{ fontSize: 11 }} interval={0} angle={-35} textAnchor="end" height={48} />
-              <YAxis allowDecimals={false} tick={{ fontSize: 12 }} />
-              <Tooltip />
+              <CartesianGrid strokeDasharray="3 3" vertical={false} stroke="var(--color-slate-200)" />
+              <XAxis dataKey="label" tick={{ fontSize: 11, fill: "var(--color-slate-600)" }} interval={0} angle={-35} textAnchor="end" height={48} />
+              <YAxis allowDecimals={false} tick={{ fontSize: 12, fill: "var(--color-slate-600)" }} />
+              <Tooltip contentStyle={TOOLTIP} cursor={{ fill: "var(--color-slate-100)" }} />
               <Bar dataKey="students" name="Students" isAnimationActive={false} fill="#059669" shape={BucketBar} />
             </BarChart>
           </ResponsiveContainer>

@@ -86,7 +86,7 @@ export function Projector({ initial, reach }: { initial: StaffSessionView; reach
   useWakeLock(active);
 
   return (
-    <div className="flex h-dvh flex-col overflow-hidden bg-white text-slate-950">
+    <div className="theme-light flex h-dvh flex-col overflow-hidden bg-white text-slate-950">
       {active ? <LoopbackBanner reach={reach} size="projector" /> : null}
       <header className="flex shrink-0 items-center justify-between gap-4 px-[3vmin] pt-[2.5vmin]">
         <div className="min-w-0">

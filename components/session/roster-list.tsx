@@ -26,7 +26,7 @@ const ENDED_MARK_TONE: Record<AttendanceStatus, string> = {
 
 const MARK_TONE: Record<AttendanceStatus, string> = {
   present: "aria-pressed:bg-emerald-700 aria-pressed:text-white aria-pressed:border-emerald-700",
-  late: "aria-pressed:bg-amber-500 aria-pressed:text-slate-950 aria-pressed:border-amber-500",
+  late: "aria-pressed:bg-amber-500 aria-pressed:text-black aria-pressed:border-amber-500",
   absent: "aria-pressed:bg-red-600 aria-pressed:text-white aria-pressed:border-red-600",
   excused: "aria-pressed:bg-sky-700 aria-pressed:text-white aria-pressed:border-sky-700",
 };
