@@ -1,6 +1,7 @@
 "use client";
 
-import { useEffect, useState } from "react";
+import { useState } from "react";
+import { useHydrated } from "@/components/session/use-now";
 import { applyTheme, parseTheme, THEMES, type Theme } from "@/lib/model/theme";
 
 const LABEL: Record<Theme, string> = { system: "Auto", light: "Light", dark: "Dark" };
@@ -9,8 +10,7 @@ const LABEL: Record<Theme, string> = { system: "Auto", light: "Light", dark: "Da
 export function ThemeToggle({ initial }: { initial: Theme }) {
   const [theme, setTheme] = useState<Theme>(initial);
   // A choice made before the script runs would be lost: the control waits for it.
-  const [ready, setReady] = useState(false);
-  useEffect(() => setReady(true), []);
+  const ready = useHydrated();
   return (
     <label className="flex shrink-0 items-center text-sm">
       <span className="sr-only">Colour theme</span>
