@@ -4,28 +4,13 @@ import type { TLSSocket } from "node:tls";
 import { isDeviceId, newDeviceId } from "../attendance/device";
 import { HELD_SCAN_MAX_AGE_MS, type HeldScan } from "../attendance/held-scan";
 import { getEnv } from "../env";
+import { parseCookies } from "../cookie-header";
 
 // The HTTP cookies Rollcall reads and writes itself (next-auth keeps its own):
 // how each is named, parsed, signed and written. Transport code: the domain
 // only ever sees the values.
 
-export function parseCookies(header: string | null | undefined): Map<string, string> {
-  const out = new Map<string, string>();
-  if (!header) return out;
-  for (const part of header.split(";")) {
-    const i = part.indexOf("=");
-    if (i < 0) continue;
-    const name = part.slice(0, i).trim();
-    if (!out.has(name)) {
-      try {
-        out.set(name, decodeURIComponent(part.slice(i + 1).trim()));
-      } catch {
-        out.set(name, part.slice(i + 1).trim());
-      }
-    }
-  }
-  return out;
-}
+export { parseCookies };
 
 function attributes(secure: boolean): string {
   return `Path=/; HttpOnly; SameSite=Lax${secure ? "; Secure" : ""}`;

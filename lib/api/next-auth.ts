@@ -1,7 +1,7 @@
 import NextAuth, { type NextAuthOptions } from "next-auth";
 import { authenticate } from "../auth/current-user";
 import { safeCallbackUrl } from "../auth/callback-url";
-import { authOptions } from "../auth/options";
+import { authOptions } from "./auth-options";
 import { ssoBlockedFor, ssoCallbackFailed } from "../auth/sso-limits";
 import { ssoProviders } from "../auth/sso-providers";
 import type { SignInClient } from "../auth/users";
@@ -25,7 +25,7 @@ import { signedInCookies } from "./sign-in";
  * `\\evil`) would be a 500 page and an error line per request before any
  * callback of ours runs, so the query parameter becomes a safe path on this
  * site and a bad callback-url cookie is dropped; the body's callbackUrl goes
- * through the `redirect` callback (lib/auth/options.ts). A password sign-in
+ * through the `redirect` callback (lib/api/auth-options.ts). A password sign-in
  * marks the browser as trusted for the account (lib/api/sign-in.ts).
  *
  * Around a provider's callback (`/api/auth/callback/<provider>`, SPEC §13):

@@ -1,4 +1,4 @@
-import { parseCookies } from "../api/cookies";
+import { parseCookies } from "../cookie-header";
 import { AppError } from "../errors";
 import type { PublicUser } from "../model/vocabulary";
 import { readToken, signedInAt } from "./tokens";

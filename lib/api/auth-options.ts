@@ -1,18 +1,18 @@
 import type { NextAuthOptions } from "next-auth";
 import CredentialsProvider from "next-auth/providers/credentials";
-import { signInClient } from "../api/sign-in";
+import { signInClient } from "./sign-in";
 import { now } from "../clock";
 import { getEnv } from "../env";
 import { isAppError } from "../errors";
 import { logLimited, suppressedNote } from "../log";
 import { ssoErrorPath, type SsoProviderId } from "../model/sso";
 import type { UserKind } from "../model/vocabulary";
-import { safeCallbackUrl } from "./callback-url";
-import { identityFromClaims, ssoProviders } from "./sso-providers";
-import { signInWithIdentity, SsoRefusal } from "./sso-sign-in";
-import { TOKEN_MAX_AGE_SECONDS } from "./tokens";
-import type { SignInClient } from "./users";
-import { credentialsSchema, verifyCredentials } from "./users";
+import { safeCallbackUrl } from "../auth/callback-url";
+import { identityFromClaims, ssoProviders } from "../auth/sso-providers";
+import { signInWithIdentity, SsoRefusal } from "../auth/sso-sign-in";
+import { TOKEN_MAX_AGE_SECONDS } from "../auth/tokens";
+import type { SignInClient } from "../auth/users";
+import { credentialsSchema, verifyCredentials } from "../auth/users";
 
 export type AuthHooks = {
   /** A credentials sign-in succeeded: the HTTP layer marks the browser as trusted for the account. */

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { authOptions } from "./options";
+import { authOptions } from "./auth-options";
 
 afterEach(() => vi.restoreAllMocks());
 
