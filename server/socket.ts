@@ -13,7 +13,7 @@ import { authenticate, sessionTokenFromCookies } from "@/lib/auth/current-user";
 import { authorize, courseAccess } from "@/lib/courses/access";
 import { can, type CourseAction } from "@/lib/courses/permissions";
 import { AppError, asAppError } from "@/lib/errors";
-import { admitEvent, admitHandshake, forgetSocket } from "@/lib/realtime/event-limits";
+import { admitEvent, admitHandshake, forgetSocket, type EventVerdict } from "@/lib/realtime/event-limits";
 import { rooms, type Ack, type ClientToServerEvents, type ServerToClientEvents, type SocketData } from "@/lib/realtime/events";
 import { setIo, type RollcallServer } from "@/lib/realtime/io";
 import type { InterServerEvents } from "@/lib/realtime/peers";
@@ -55,7 +55,7 @@ function on<T extends object>(socket: RollcallSocket, event: EventName, handler:
     // A node asked to stop waits for this event's commit and answer before it closes (server/drain.ts).
     const done = begin();
     try {
-      const verdict = await admitEvent(socket.id, socket.data.user.id);
+      const verdict = await admit(socket);
       if (!verdict.ok) {
         ack?.({ ok: false, error: verdict.error.toJSON() });
         if (verdict.disconnect) socket.disconnect(true);
@@ -70,6 +70,20 @@ function on<T extends object>(socket: RollcallSocket, event: EventName, handler:
       done();
     }
   });
+}
+
+/** The event budgets' verdict; an error of ours answers the event `internal_error` (never an unhandled rejection). */
+async function admit(socket: RollcallSocket): Promise<EventVerdict> {
+  try {
+    return await admitEvent(socket.id, socket.data.user.id);
+  } catch (err) {
+    return { ok: false, error: asAppError(err), disconnect: false };
+  }
+}
+
+/** A refused handshake: `connect_error`'s message is the error code, its `data` the SPEC error object. */
+function refusal(error: AppError): Error {
+  return Object.assign(new Error(error.code), { data: error.toJSON() });
 }
 
 /** `adapter`: how events reach the sockets of other processes and nodes (SPEC §11); Socket.IO's in-memory one alone. */
@@ -104,16 +118,17 @@ export function attachSocketServer(http: HttpServer | HttpsServer, appUrl: strin
   });
 
   io.use(async (socket, next) => {
+    const req = socket.request;
+    // Browsers always send Origin cross-site; it must be an address this server serves (never derived from Host).
+    const origin = req.headers.origin;
+    if (origin !== undefined && !origins.has(origin)) return next(new Error("unauthorized"));
     try {
-      const req = socket.request;
-      // Browsers always send Origin cross-site; it must be an address this server serves (never derived from Host).
-      const origin = req.headers.origin;
-      if (origin !== undefined && !origins.has(origin)) return next(new Error("unauthorized"));
       const token = typeof socket.handshake.auth?.token === "string" ? socket.handshake.auth.token : null;
       const user = await authenticate({ token, authorization: req.headers.authorization, cookie: req.headers.cookie });
+      // Only a missing or refused credential is "unauthorized": the page takes it as "signed out".
       if (!user) return next(new Error("unauthorized"));
       const throttled = await admitHandshake(user.id);
-      if (throttled) return next(Object.assign(new Error("rate_limited"), { data: throttled.toJSON() }));
+      if (throttled) return next(refusal(throttled));
       socket.data.user = user;
       socket.data.deviceId = (req as HandshakeRequest)[NEW_DEVICE] ?? deviceIdFromCookies(req.headers.cookie);
       // A scan held while signed out (set by REST), honoured here once the student is signed in.
@@ -121,8 +136,9 @@ export function attachSocketServer(http: HttpServer | HttpsServer, appUrl: strin
       socket.data.ip = clientAddress(req.socket.remoteAddress, req.headers["x-forwarded-for"]);
       socket.data.userAgent = req.headers["user-agent"] ?? null;
       next();
-    } catch {
-      next(new Error("unauthorized"));
+    } catch (err) {
+      // Our failure (a database that did not answer), logged once: the phone may try again, it is not signed out.
+      next(refusal(asAppError(err)));
     }
   });
 
@@ -147,7 +163,7 @@ export function attachSocketServer(http: HttpServer | HttpsServer, appUrl: strin
     (socket as unknown as Socket).onAny(async (event: string, ...args: unknown[]) => {
       if (EVENTS.has(event)) return;
       const ack = args[args.length - 1];
-      const verdict = await admitEvent(socket.id, user.id);
+      const verdict = await admit(socket);
       if (typeof ack === "function") ack({ ok: false, error: (verdict.ok ? new AppError("invalid_input", `Unknown event ${String(event).slice(0, 40)}.`) : verdict.error).toJSON() });
       if (!verdict.ok && verdict.disconnect) socket.disconnect(true);
     });

@@ -22,8 +22,26 @@ export function getSocket(): ClientSocket {
       // A handshake that stalls silently on busy Wi-Fi is retried after 8 s, not the default 20 s.
       timeout: 8000,
     });
+    retryRefusedHandshakes(shared);
   }
   return shared;
+}
+
+/**
+ * Socket.IO never retries a handshake the server refused; for `unauthorized`
+ * (signed out) that is right. Any other refusal is the server's trouble or a
+ * throttle (`internal_error`, `rate_limited`): ask again after the wait it
+ * names, or a few seconds, spread so a hall's phones do not return at once.
+ */
+export function retryRefusedHandshakes(socket: Pick<ClientSocket, "on" | "connect" | "active" | "connected">, random: () => number = Math.random): void {
+  socket.on("connect_error", (err: Error & { data?: { retryAfterSeconds?: unknown } }) => {
+    if (socket.active || err.message === "unauthorized") return;
+    const named = err.data?.retryAfterSeconds;
+    const ms = (typeof named === "number" && named > 0 ? named * 1000 : 2000) * (1 + random());
+    setTimeout(() => {
+      if (!socket.active && !socket.connected) socket.connect();
+    }, ms);
+  });
 }
 
 /**
