@@ -270,6 +270,11 @@ export async function benchScaled(o: {
       await Promise.all(nodes.map((n) => n.kill("SIGTERM")));
       check = readRecords(databasePath, sessionId);
     }
+    // A failed check-in says only `internal_error`; the reason is in the node's log (the last 20 kB of each).
+    for (const node of nodes) {
+      const at = node.output().indexOf("[rollcall] unexpected error");
+      if (at >= 0) o.log(`  ${label}: ${node.name} logged:\n${node.output().slice(at, at + 4000)}`);
+    }
     const summary = { ...analyze(run, check, target.studentIds), pageLoad: null };
     return {
       summary,
