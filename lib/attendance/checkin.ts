@@ -3,7 +3,7 @@ import { audit } from "../audit";
 import { now } from "../clock";
 import { getDb } from "../db/client";
 import type { Course, Session } from "../db/schema";
-import { AppError } from "../errors";
+import { AppError, isAppError } from "../errors";
 import { publish } from "../events";
 import type { CheckinResult, FlaggedDto, RecordDto } from "../model/attendance";
 import { courseLabel, courseShortName } from "../model/course";
@@ -78,8 +78,10 @@ async function resolveToken(token: string, t: number, studentId?: string): Promi
   let row: { session: Session; course: Course };
   try {
     row = await loadSession(parsed.sessionId);
-  } catch {
-    throw new AppError("invalid_code", "This QR code is not valid.");
+  } catch (e) {
+    // Only a session that does not exist makes the code invalid; a database that did not answer is our failure.
+    if (isAppError(e) && e.code === "not_found") throw new AppError("invalid_code", "This QR code is not valid.");
+    throw e;
   }
   const verdict = verifyToken(row.session, parsed, t);
   if (verdict === "forged") throw new AppError("invalid_code", "This QR code is not valid.");
