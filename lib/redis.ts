@@ -2,6 +2,7 @@ import { Redis, type RedisOptions } from "ioredis";
 import { getEnv } from "./env";
 import { logLimited, suppressedNote } from "./log";
 import { getProcessValue, processSingleton, setProcessValue } from "./process-store";
+import { redactUrl } from "./redact-url";
 
 /**
  * Redis, for what several nodes share (SPEC §11): Socket.IO's adapter, rate
@@ -30,21 +31,10 @@ export const COMMAND_TIMEOUT_MS = 2000;
 
 type Clients = { url: string; main: Redis; extra: Redis[] };
 
-/** `redis://user:secret@host/0` without the secret, for messages. */
-export function redactRedisUrl(url: string): string {
-  try {
-    const u = new URL(url);
-    if (u.password) u.password = "***";
-    return u.toString();
-  } catch {
-    return "(unparseable URL)";
-  }
-}
-
 /** A one-line reason why Redis could not be used, for the start-up error. */
 export function describeRedisError(err: unknown, url: string): string {
   const e = err as { message?: string; code?: string } | null;
-  return `cannot use Redis at ${redactRedisUrl(url)}: ${e?.message || e?.code || String(err)}`;
+  return `cannot use Redis at ${redactUrl(url)}: ${e?.message || e?.code || String(err)}`;
 }
 
 /** A connection that logs its losses (once per ten minutes) and its recovery, instead of ioredis's "unhandled error" lines. */

@@ -1,5 +1,6 @@
 import { closeDb, openDb } from "./client";
-import { describePostgresError, redactUrl } from "./postgres";
+import { redactUrl } from "../redact-url";
+import { describePostgresError } from "./postgres";
 import { getEnv } from "../env";
 
 const env = getEnv();

@@ -6,6 +6,7 @@ import { drizzle } from "drizzle-orm/postgres-js";
 import { migrate } from "drizzle-orm/postgres-js/migrator";
 import postgres from "postgres";
 import type { Database, LockMode, Row, Transaction } from "./database";
+import { redactUrl } from "../redact-url";
 
 const dialect = new PgDialect();
 
@@ -170,16 +171,6 @@ function bindable(v: unknown): unknown {
 // Millisecond timestamps and counts stay far below 2^53.
 const toNumber = (x: string) => Number(x);
 
-/** `postgres://user:secret@host/db` without the secret, for messages. */
-export function redactUrl(url: string): string {
-  try {
-    const u = new URL(url);
-    if (u.password) u.password = "***";
-    return u.toString();
-  } catch {
-    return "(unparseable URL)";
-  }
-}
 
 /** A one-line reason why PostgreSQL could not be used, for the start-up error. */
 export function describePostgresError(err: unknown, url: string): string {
