@@ -1,8 +1,6 @@
 "use client";
 
-import Link from "next/link";
-import { LocalTime } from "@/components/local-time";
-import { SessionTitle } from "@/components/session-title";
+import { SessionLink, SessionStatusBadge } from "@/components/session-title";
 import type { StaffHistorySession } from "@/lib/model/records";
 import { formatRate } from "./status";
 import { useCourseChanges, useRefetched } from "./use-course-live";
@@ -60,21 +58,10 @@ export function HistoryTable({ courseId, initial }: { courseId: string; initial:
             {sessions.map((s) => (
               <tr key={s.id} data-session-id={s.id}>
                 <th scope="row" className="px-5 py-2.5 text-left font-normal">
-                  <Link href={`/sessions/${encodeURIComponent(s.id)}`} className="font-medium text-brand-700 hover:underline">
-                    <SessionTitle title={s.title} startedAt={s.startedAt} />
-                  </Link>
-                  {s.title === null ? null : (
-                    <span className="block text-slate-600">
-                      <LocalTime iso={s.startedAt} />
-                    </span>
-                  )}
+                  <SessionLink id={s.id} title={s.title} startedAt={s.startedAt} />
                 </th>
                 <td className="px-3 py-2.5">
-                  {s.status === "active" ? (
-                    <span className="rounded-full bg-emerald-100 px-2 py-0.5 text-xs font-semibold text-emerald-800">Live</span>
-                  ) : (
-                    <span className="rounded-full bg-slate-100 px-2 py-0.5 text-xs font-semibold text-slate-700">Ended</span>
-                  )}
+                  <SessionStatusBadge status={s.status} />
                 </td>
                 <td className="px-3 py-2.5 text-right tabular-nums">{s.counts.present}</td>
                 <td className="px-3 py-2.5 text-right tabular-nums">{s.counts.late}</td>

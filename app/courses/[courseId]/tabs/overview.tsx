@@ -1,8 +1,7 @@
 import Link from "next/link";
 import QRCode from "qrcode";
 import { CopyButton } from "@/components/copy-button";
-import { LocalTime } from "@/components/local-time";
-import { SessionTitle } from "@/components/session-title";
+import { SessionLink, SessionStatusBadge, SessionTitle } from "@/components/session-title";
 import { StartSessionPanel } from "@/components/start-session";
 import { buttonClass } from "@/components/ui/button";
 import { Card } from "@/components/ui/card";
@@ -91,21 +90,10 @@ export async function OverviewTab({ courseId, course }: CourseTabProps) {
                     {sessions.slice(0, 5).map((s) => (
                       <tr key={s.id}>
                         <td className="px-5 py-2.5">
-                          <Link href={`/sessions/${s.id}`} className="font-medium text-brand-700 hover:underline">
-                            <SessionTitle title={s.title} startedAt={s.startedAt} />
-                          </Link>
-                          {s.title === null ? null : (
-                            <span className="block text-slate-600">
-                              <LocalTime iso={s.startedAt} />
-                            </span>
-                          )}
+                          <SessionLink id={s.id} title={s.title} startedAt={s.startedAt} />
                         </td>
                         <td className="px-3 py-2.5">
-                          {s.status === "active" ? (
-                            <span className="rounded-full bg-emerald-100 px-2 py-0.5 text-xs font-semibold text-emerald-800">Live</span>
-                          ) : (
-                            <span className="rounded-full bg-slate-100 px-2 py-0.5 text-xs font-semibold text-slate-700">Ended</span>
-                          )}
+                          <SessionStatusBadge status={s.status} />
                         </td>
                         <td className="px-3 py-2.5 text-right tabular-nums">{s.counts.present}</td>
                         <td className="px-3 py-2.5 text-right tabular-nums">{s.counts.late}</td>
